@@ -1,0 +1,116 @@
+/**
+ * The studio backend: opens the store in a home folder, registers the sample datasets, and
+ * implements the API contract once. It knows nothing of transports (IPC, WebSocket) or Electron;
+ * those adapt `service` and `events`.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type Database from 'better-sqlite3'
+import { activateComputeBackend } from '../engine/compute-backend'
+import type { StudioService } from '../shared/api/contract'
+import { ApiError } from '../shared/api/errors'
+import type { BackendInfo } from '../shared/domain/backend'
+import type { DatasetSummary } from '../shared/domain/dataset'
+import { getDataset, listDatasets, listRuns, markRunningRunsInterrupted, openDatabase } from '../store'
+import { registerDatasetFromPath, type RegisterOptions } from './dataset-registry'
+import { StudioEventBus } from './event-bus'
+import { homeLayout } from './paths'
+import { SAMPLE_DATASETS } from './sample-catalogue'
+
+export interface StudioOptions {
+  /** Folder for the database and imported files; created if missing. */
+  home: string
+  /** The app's resources folder (holds samples/). */
+  resourcesDir: string
+  /** The studio's version, shown in the UI. */
+  version: string
+  /** Finds the compute backend training will use; called once, lazily. Default: load tfjs and probe. */
+  probeBackend?: () => Promise<BackendInfo>
+  log?: (line: string) => void
+}
+
+export interface Studio {
+  service: StudioService
+  events: StudioEventBus
+  db: Database.Database
+  home: string
+  /** Registers a file or folder from a path the *user* chose (CLI argument, Electron dialog). */
+  addDatasetFromPath(path: string, options?: RegisterOptions): Promise<DatasetSummary>
+  close(): void
+}
+
+/** Registers every shipped sample that is not in the store yet; returns how many were added. */
+export async function registerSamples(
+  db: Database.Database,
+  resourcesDir: string,
+  log: (line: string) => void
+): Promise<number> {
+  let added = 0
+  for (const sample of SAMPLE_DATASETS) {
+    const path = join(resourcesDir, 'samples', sample.path)
+    if (!existsSync(path)) {
+      log(`sample "${sample.name}" is missing at ${path}; skipped`)
+      continue
+    }
+    const { created } = await registerDatasetFromPath(db, path, {
+      name: sample.name,
+      kind: sample.kind,
+      isSample: true,
+      notice: sample.notice
+    })
+    if (created) added++
+  }
+  return added
+}
+
+export async function openStudio(options: StudioOptions): Promise<Studio> {
+  const log = options.log ?? (() => {})
+  mkdirSync(options.home, { recursive: true })
+  const layout = homeLayout(options.home)
+  const db = openDatabase(layout.database, { log })
+  const interrupted = markRunningRunsInterrupted(db)
+  if (interrupted > 0) log(`${interrupted} run(s) were running when the studio last stopped: marked interrupted`)
+  const added = await registerSamples(db, options.resourcesDir, log)
+  if (added > 0) log(`registered ${added} sample dataset(s)`)
+
+  const events = new StudioEventBus((error) => log(`event listener failed: ${String(error)}`))
+  let backendInfo: Promise<BackendInfo> | null = null
+
+  const service: StudioService = {
+    async getStudioInfo() {
+      backendInfo ??= (options.probeBackend ?? activateComputeBackend)()
+      return {
+        version: options.version,
+        home: options.home,
+        databasePath: layout.database,
+        backend: await backendInfo
+      }
+    },
+    async listDatasets() {
+      return listDatasets(db)
+    },
+    async getDataset({ datasetId }) {
+      const dataset = getDataset(db, datasetId)
+      if (!dataset) throw new ApiError('NOT_FOUND', `There is no dataset with id ${datasetId}.`)
+      return dataset
+    },
+    async listRuns(query) {
+      return listRuns(db, query)
+    }
+  }
+
+  return {
+    service,
+    events,
+    db,
+    home: options.home,
+    async addDatasetFromPath(path, registerOptions) {
+      const { dataset, created } = await registerDatasetFromPath(db, path, registerOptions)
+      if (created) events.emit('datasetsChanged', {})
+      return dataset
+    },
+    close() {
+      db.close()
+    }
+  }
+}

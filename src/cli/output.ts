@@ -1,0 +1,35 @@
+/** How the CLI talks: human tables on a TTY or pipe, one JSON document with --json. */
+export interface Output {
+  json: boolean
+  out(text: string): void
+  err(text: string): void
+}
+
+export function processOutput(json: boolean): Output {
+  return {
+    json,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+  }
+}
+
+/** Left-aligned columns separated by two spaces; numbers right-aligned. */
+export function formatTable(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))]
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'))
+  return cells
+    .map((row) =>
+      row
+        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n')
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}

@@ -1,0 +1,63 @@
+import '@testing-library/svelte/vitest'
+import { render, screen } from '@testing-library/svelte'
+import { describe, expect, it } from 'vitest'
+import App from './App.svelte'
+import { fakeClient } from './lib/testing/fake-client'
+import { csvDataset, textDataset } from './lib/testing/fixtures'
+import type { StudioInfo } from '../../shared/api/contract'
+
+const info: StudioInfo = {
+  version: '0.1.0',
+  home: '/home/me/.rnn-studio',
+  databasePath: '/home/me/.rnn-studio/studio.db',
+  backend: { selected: 'wasm', forced: false, probes: [] }
+}
+
+describe('App', () => {
+  it('loads everything once connected and shows it', async () => {
+    const fake = fakeClient(
+      {
+        getStudioInfo: () => info,
+        listDatasets: () => [textDataset(), csvDataset()],
+        listRuns: () => []
+      },
+      { connection: 'connecting' }
+    )
+    render(App, { client: fake.client })
+
+    expect(screen.getByTestId('connection-status').textContent?.trim()).toBe('Connecting…')
+    expect(fake.calls).toEqual([])
+
+    fake.setConnection('connected')
+
+    expect(await screen.findAllByTestId('dataset-card')).toHaveLength(2)
+    expect(screen.getByTestId('connection-status').textContent?.trim()).toBe(
+      'Connected (browser mode)'
+    )
+    expect(screen.getByTestId('backend-status').textContent).toBe('Backend: wasm')
+    expect(await screen.findByTestId('runs-empty')).toBeTruthy()
+    expect(screen.getByText('/home/me/.rnn-studio')).toBeTruthy()
+    expect(fake.calls.map((c) => c.method).sort()).toEqual([
+      'getStudioInfo',
+      'listDatasets',
+      'listRuns'
+    ])
+  })
+
+  it('reloads after a reconnect, since events may have been missed', async () => {
+    const fake = fakeClient({
+      getStudioInfo: () => info,
+      listDatasets: () => [],
+      listRuns: () => []
+    })
+    render(App, { client: fake.client })
+    await screen.findByTestId('runs-empty')
+    expect(fake.calls).toHaveLength(3)
+
+    fake.setConnection('connecting')
+    expect(screen.getByTestId('connection-status').textContent?.trim()).toBe('Reconnecting…')
+    fake.setConnection('connected')
+    await Promise.resolve()
+    expect(fake.calls).toHaveLength(6)
+  })
+})

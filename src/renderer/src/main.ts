@@ -1,0 +1,11 @@
+import { mount } from 'svelte'
+import App from './App.svelte'
+import { createStudioClient, pickTransport } from './lib/api/client'
+import './app.css'
+
+const target = document.getElementById('app')
+if (target === null) throw new Error('index.html has no #app element')
+
+const client = createStudioClient(pickTransport())
+
+export default mount(App, { target, props: { client } })

@@ -73,7 +73,7 @@ describe('studio backend', () => {
     const corpus = join(dir, 'poem.txt')
     writeFileSync(corpus, 'The quick brown fox jumps over the lazy dog.\n'.repeat(20))
     const added = await studio.addDatasetFromPath(corpus)
-    expect(added).toMatchObject({ name: 'poem.txt', kind: 'text', isSample: false })
+    expect(added).toMatchObject({ name: 'poem', kind: 'text', isSample: false })
     expect(events).toEqual(['datasetsChanged'])
     expect((await studio.addDatasetFromPath(corpus)).id).toBe(added.id)
     expect(events).toHaveLength(1)

@@ -161,6 +161,23 @@ describe('static files', () => {
     await expectStillServing()
   })
 
+  it('answers 400 to NUL bytes, backslashes and malformed escapes rather than looking them up', async () => {
+    for (const target of [
+      '/index.html%00.js',
+      '/index.html%00',
+      '/..%5csecret.txt',
+      '/assets%5capp.js',
+      '/assets\\app.js',
+      '/%E0%A4%A',
+      '/%c0%ae%c0%ae/secret.txt'
+    ]) {
+      const res = await rawGet(server.port, target)
+      expect(res.status, target).toBe(400)
+      expect(res.body).toBe('Bad Request\n')
+    }
+    await expectStillServing()
+  })
+
   it('refuses a raw NUL byte in the request line with a headed 400', async () => {
     const res = await rawRequest(
       server.port,

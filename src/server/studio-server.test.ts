@@ -563,6 +563,23 @@ describe('events', () => {
   })
 })
 
+describe('close()', () => {
+  it('does not wait for a half-sent HTTP request', async () => {
+    const { server } = await setup()
+    const socket = net.connect({ host: '127.0.0.1', port: server.port })
+    cleanups.push(() => socket.destroy())
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const socketClosed = new Promise((resolve) => socket.once('close', resolve))
+    // The request line without its headers: not idle, so server.close() alone would wait for it.
+    socket.write('GET / HTTP/1.1\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const started = performance.now()
+    await server.close()
+    await socketClosed
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+})
+
 interface Reply {
   seq: number | null
   ok: boolean

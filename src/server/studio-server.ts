@@ -313,7 +313,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
       return errorReply(seq, error)
     }
 
-    const checked = { success: true as const, data: output, error: undefined as never }
+    const checked = studioApi[method].output.safeParse(output)
     if (!checked.success) {
       log(
         `studio-server: ${method} returned output that breaks the contract: ` +
@@ -360,7 +360,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
       wss.close()
       server.close(() => resolve())
       // Keep-alive HTTP sockets would otherwise hold close() open until they time out.
-      server.closeAllConnections()
+      
     })
     return closing
   }

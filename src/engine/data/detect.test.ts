@@ -29,6 +29,8 @@ describe('detectKind', () => {
   it('recognises CSV content by a steady comma count, quotes respected', () => {
     expect(detectKind(one('data.txt', 'a,b,c\n1,"2,5",3\n4,5,6\n'))).toBe('csv')
     expect(detectKind(one('prose.txt', 'Well, then.\nNo commas\nA, b, c\n'))).toBe('text')
+    // One comma on every line, but no column of numbers: still prose.
+    expect(detectKind(one('hamlet.txt', 'to be, or not\nthat is, the question\nwhether, tis\n'))).toBe('text')
   })
 
   it('recognises text<TAB>label lines, even with commas and a few odd lines', () => {

@@ -20,7 +20,9 @@ const LABELLED_LINE = /.+\t\S+\s*$/
  * 3. at least 90% of non-blank lines like `text<TAB>label` with at most 50 distinct labels →
  *    `labelled` (tested before the CSV content rule: a sentence with one comma would otherwise
  *    pass as a two-column table);
- * 4. a first line with commas and the same number of (unquoted) commas on the next lines → `csv`;
+ * 4. a first line with commas, the same number of (unquoted) commas on the next lines, and at
+ *    least one column that is numeric on every sampled row → `csv` (prose whose lines each hold one
+ *    comma is still text: a table worth forecasting has numbers);
  * 5. anything else → `text`.
  */
 export function detectKind(files: ClassFile[]): DatasetKind {
@@ -53,7 +55,30 @@ function looksLabelled(file: ClassFile): boolean {
 function looksLikeCsv(lines: string[]): boolean {
   if (lines.length < 2) return false
   const commas = countUnquotedCommas(lines[0])
-  return commas > 0 && lines.every((l) => countUnquotedCommas(l) === commas)
+  if (commas === 0 || !lines.every((l) => countUnquotedCommas(l) === commas)) return false
+  const rows = lines.slice(1).map(splitUnquoted)
+  for (let column = 0; column <= commas; column++) {
+    if (rows.every((cells) => NUMBER.test(cells[column].trim()))) return true
+  }
+  return false
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
+
+/** Splits on commas outside `"…"`, keeping the quotes: enough to sniff, not to parse. */
+function splitUnquoted(line: string): string[] {
+  const cells: string[] = []
+  let cell = ''
+  let quoted = false
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted
+    if (ch === ',' && !quoted) {
+      cells.push(cell)
+      cell = ''
+    } else cell += ch
+  }
+  cells.push(cell)
+  return cells
 }
 
 /** Commas outside `"…"`; a rough count for sniffing, the real parse is {@link parseCsv}. */

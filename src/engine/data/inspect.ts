@@ -65,7 +65,10 @@ function computeStats(
 }
 
 function joinTexts(files: ClassFile[]): string {
-  return files
-    .map((f) => f.text)
-    .reduce((all, text) => (all === '' || /\n$/.test(all) ? all + text : `${all}\n${text}`), '')
+  let corpus = ''
+  for (const { text } of files) {
+    if (corpus !== '' && !corpus.endsWith('\n')) corpus += '\n'
+    corpus += text
+  }
+  return corpus
 }

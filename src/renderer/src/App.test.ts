@@ -1,5 +1,6 @@
 import '@testing-library/svelte/vitest'
 import { render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
 import { describe, expect, it } from 'vitest'
 import App from './App.svelte'
 import { fakeClient } from './lib/testing/fake-client'
@@ -55,9 +56,10 @@ describe('App', () => {
     expect(fake.calls).toHaveLength(3)
 
     fake.setConnection('connecting')
+    await tick()
     expect(screen.getByTestId('connection-status').textContent?.trim()).toBe('Reconnecting…')
     fake.setConnection('connected')
-    await Promise.resolve()
+    await tick()
     expect(fake.calls).toHaveLength(6)
   })
 })

@@ -89,7 +89,12 @@ describe('createStudioClient over IpcTransport', () => {
       new IpcTransport(
         bridge(async () => ({
           ok: false,
-          error: { name: 'ApiError', code: 'NOT_FOUND', message: 'No dataset 9.', details: { id: 9 } }
+          error: {
+            name: 'ApiError',
+            code: 'NOT_FOUND',
+            message: 'No dataset 9.',
+            details: { id: 9 }
+          }
         }))
       )
     )

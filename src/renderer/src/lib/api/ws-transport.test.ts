@@ -123,7 +123,7 @@ describe('WsTransport', () => {
     FakeSocket.last.drop()
 
     await expect(queued).rejects.toBeInstanceOf(TransportError)
-    await expect(sent).rejects.toBeInstanceOf(TransportError)
+    await expect(sent).rejects.toThrow('Lost the connection to the studio before it answered.')
   })
 
   it('rejects calls queued on a socket that never opens', async () => {
@@ -131,6 +131,7 @@ describe('WsTransport', () => {
     const call = transport.invoke('listRuns', {})
     FakeSocket.last.drop()
     await expect(call).rejects.toBeInstanceOf(TransportError)
+    await expect(call).rejects.toThrow(/Could not connect to the studio/)
   })
 
   it('reconnects with doubling delays and reports the state on the way', () => {

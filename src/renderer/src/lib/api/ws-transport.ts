@@ -55,6 +55,10 @@ interface PendingCall {
   reject: (error: Error) => void
 }
 
+const LOST = 'Lost the connection to the studio before it answered.'
+const UNREACHABLE =
+  'Could not connect to the studio. Is it still running? Open the address it printed, ?token=… included.'
+
 /** Survives a page reload in the same tab once the token has left the address bar. */
 const TOKEN_STORAGE_KEY = 'rnn-studio.token'
 
@@ -182,10 +186,11 @@ export class WsTransport implements Transport {
     }
     socket.onclose = () => {
       if (socket !== this.#socket) return
+      const wasOpen = this.#open
       this.#socket = null
       this.#open = false
       this.#failures++
-      this.#rejectAll('Lost the connection to the studio before it answered.')
+      this.#rejectAll(wasOpen ? LOST : UNREACHABLE)
       this.#setState(this.#failures >= this.#quietAfterFailures ? 'disconnected' : 'connecting')
       this.#scheduleRetry()
     }

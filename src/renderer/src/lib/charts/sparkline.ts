@@ -4,7 +4,11 @@
  * no neighbour becomes a zero-length segment (`h0`), which a round line cap draws as a dot.
  * The y axis spans the values' own min..max; a flat series is drawn along the middle.
  */
-export function sparklinePath(values: readonly (number | null)[], width: number, height: number): string {
+export function sparklinePath(
+  values: readonly (number | null)[],
+  width: number,
+  height: number
+): string {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v))
   if (finite.length === 0) return ''
   const min = Math.min(...finite)

@@ -30,7 +30,9 @@ describe('DatasetCard', () => {
   it('notes CRLF line endings', () => {
     const dataset = textDataset()
     if (dataset.stats.kind !== 'text') throw new Error('fixture')
-    render(DatasetCard, { dataset: { ...dataset, stats: { ...dataset.stats, lineEndings: 'crlf' } } })
+    render(DatasetCard, {
+      dataset: { ...dataset, stats: { ...dataset.stats, lineEndings: 'crlf' } }
+    })
     expect(screen.getByText(/CRLF/).textContent).toContain('read as LF')
   })
 
@@ -44,7 +46,9 @@ describe('DatasetCard', () => {
     expect(stat('Columns')).toBe('2')
     expect(stat('Date column')).toBe('Month')
 
-    const columns = screen.getAllByTestId('csv-column').map((li) => li.textContent?.replace(/\s+/g, ' ').trim())
+    const columns = screen
+      .getAllByTestId('csv-column')
+      .map((li) => li.textContent?.replace(/\s+/g, ' ').trim())
     expect(columns).toEqual(['Month date no missing', 'Passengers numeric 2 missing'])
 
     expect(screen.getByTestId('date-gaps').textContent?.replace(/\s+/g, ' ').trim()).toBe(
@@ -54,7 +58,7 @@ describe('DatasetCard', () => {
     // preview [112, 118, null, 129, 121]: two subpaths, the null leaves a gap
     const path = container.querySelector('svg path')?.getAttribute('d') ?? ''
     expect(path.match(/M/g)).toHaveLength(2)
-    expect(screen.getByRole('img', { name: 'Passengers: 112 to 129' })).toBeTruthy()
+    expect(screen.getByRole('img', { name: 'Preview: 112 to 129' })).toBeTruthy()
   })
 
   it('folds columns beyond the first six under a disclosure', () => {
@@ -65,7 +69,9 @@ describe('DatasetCard', () => {
       type: 'numeric' as const,
       missing: 0
     }))
-    render(DatasetCard, { dataset: { ...dataset, stats: { ...dataset.stats, columns, dateGaps: [] } } })
+    render(DatasetCard, {
+      dataset: { ...dataset, stats: { ...dataset.stats, columns, dateGaps: [] } }
+    })
 
     expect(screen.getAllByTestId('csv-column')).toHaveLength(9)
     expect(screen.getByText('Show 3 more columns')).toBeTruthy()

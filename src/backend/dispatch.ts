@@ -17,13 +17,17 @@ export async function dispatchRequest(
 ): Promise<Envelope> {
   // isStudioMethod checks own properties only, so '__proto__' or 'constructor' never reach the service.
   if (!isStudioMethod(method)) {
-    const name = typeof method === 'string' ? method.slice(0, 100) : typeof method
-    return { ok: false, error: new ApiError('UNKNOWN_METHOD', `Unknown method: ${name}`).toData() }
+    const name = typeof method === 'string' ? JSON.stringify(method.slice(0, 100)) : typeof method
+    return { ok: false, error: new ApiError('UNKNOWN_METHOD', `Unknown method ${name}.`).toData() }
   }
   const schema = studioApi[method]
   const parsed = schema.input.safeParse(rawInput ?? {})
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+    // Issues reduced to what a caller can act on: where, and what is wrong.
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+      message: i.message
+    }))
     const where = issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')
     return {
       ok: false,
@@ -35,7 +39,7 @@ export async function dispatchRequest(
     const output = await call(parsed.data)
     const checked = schema.output.safeParse(output)
     if (!checked.success) {
-      log(`contract violation in ${method} output: ${checked.error.message}`)
+      log(`${method} returned output that breaks the contract: ${checked.error.message}`)
       return { ok: false, error: toApiErrorData(new Error('contract violation')) }
     }
     return { ok: true, output: checked.data }

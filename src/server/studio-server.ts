@@ -16,16 +16,9 @@ import {
 } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, WebSocket } from 'ws'
-import type { z } from 'zod'
+import { dispatchRequest } from '../backend/dispatch'
 import type { StudioEventBus } from '../backend/event-bus'
-import {
-  isStudioMethod,
-  studioApi,
-  type StudioMethod,
-  type StudioOutput,
-  type StudioParsedInput,
-  type StudioService
-} from '../shared/api/contract'
+import type { StudioService } from '../shared/api/contract'
 import { ApiError, toApiErrorData } from '../shared/api/errors'
 import {
   RequestFrame,
@@ -280,48 +273,11 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
       )
     }
     const { seq, method, input } = frame.data
-    // isStudioMethod checks own properties only, so `__proto__`, `constructor` and friends fail here.
-    if (!isStudioMethod(method)) {
-      return errorReply(
-        seq,
-        new ApiError('UNKNOWN_METHOD', `Unknown method ${JSON.stringify(method)}.`)
-      )
-    }
-    return callMethod(seq, method, input)
-  }
-
-  async function callMethod<M extends StudioMethod>(
-    seq: number,
-    method: M,
-    rawInput: unknown
-  ): Promise<ReplyFrame> {
-    const parsed = parseInput(method, rawInput)
-    if (!parsed.success) {
-      return errorReply(
-        seq,
-        new ApiError('INVALID_INPUT', `Invalid input for ${method}.`, issuesOf(parsed.error))
-      )
-    }
-
-    let output: unknown
-    try {
-      const handler: (input: StudioParsedInput<M>) => Promise<StudioOutput<M>> = service[method]
-      output = await handler.call(service, parsed.data)
-    } catch (error) {
-      // ApiErrors are meant for the user; anything else is a bug worth a stack in the log.
-      if (!(error instanceof ApiError)) log(`studio-server: ${method} failed: ${describe(error)}`)
-      return errorReply(seq, error)
-    }
-
-    const checked = studioApi[method].output.safeParse(output)
-    if (!checked.success) {
-      log(
-        `studio-server: ${method} returned output that breaks the contract: ` +
-          JSON.stringify(issuesOf(checked.error))
-      )
-      return errorReply(seq, new Error('contract violation'))
-    }
-    return { type: 'reply', seq, ok: true, output: checked.data }
+    // The method check, input parsing, call and output check are the same for every transport.
+    const envelope = await dispatchRequest(service, method, input, (line) =>
+      log(`studio-server: ${line}`)
+    )
+    return { type: 'reply', seq, ...envelope }
   }
 
   function send(ws: WebSocket, frame: ReplyFrame | EventFrame): void {
@@ -360,7 +316,7 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
       wss.close()
       server.close(() => resolve())
       // Keep-alive HTTP sockets would otherwise hold close() open until they time out.
-      
+      server.closeAllConnections()
     })
     return closing
   }
@@ -395,26 +351,6 @@ function readSeq(value: unknown): number | null {
 
 function errorReply(seq: number | null, error: unknown): ReplyFrame {
   return { type: 'reply', seq, ok: false, error: toApiErrorData(error) }
-}
-
-/**
- * Parses one method's input, typed by that method. `studioApi[method]` on a generic key is a union
- * of every schema, which TypeScript cannot correlate with `StudioParsedInput<M>`; at run time it is
- * exactly that method's schema.
- */
-function parseInput<M extends StudioMethod>(
-  method: M,
-  rawInput: unknown
-): z.ZodSafeParseResult<StudioParsedInput<M>> {
-  return studioApi[method].input.safeParse(rawInput) as z.ZodSafeParseResult<StudioParsedInput<M>>
-}
-
-/** Zod issues reduced to what a caller can act on: where, and what is wrong. */
-function issuesOf(error: z.ZodError): { path: (string | number)[]; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
-    message: issue.message
-  }))
 }
 
 function toBuffer(data: RawData): Buffer {

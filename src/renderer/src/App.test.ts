@@ -1,5 +1,5 @@
 import '@testing-library/svelte/vitest'
-import { render, screen } from '@testing-library/svelte'
+import { fireEvent, render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import { describe, expect, it } from 'vitest'
 import App from './App.svelte'
@@ -61,5 +61,27 @@ describe('App', () => {
     fake.setConnection('connected')
     await tick()
     expect(fake.calls).toHaveLength(6)
+  })
+
+  it('explains a connection that never came up, and retries on request', async () => {
+    const fake = fakeClient(
+      { getStudioInfo: () => info, listDatasets: () => [], listRuns: () => [] },
+      { connection: 'disconnected' }
+    )
+    render(App, { client: fake.client })
+
+    const banner = screen.getByTestId('connection-problem')
+    expect(banner.textContent).toContain('Cannot reach the studio.')
+    expect(fake.calls).toEqual([])
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Retry now' }))
+    expect(fake.calls.map((c) => c.method).sort()).toEqual([
+      'getStudioInfo',
+      'listDatasets',
+      'listRuns'
+    ])
+    fake.setConnection('connected')
+    await tick()
+    expect(screen.queryByTestId('connection-problem')).toBeNull()
   })
 })

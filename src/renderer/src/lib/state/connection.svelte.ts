@@ -57,4 +57,12 @@ export class ConnectionState {
         return 'The studio is not answering; still retrying in the background.'
     }
   }
+
+  /** What to tell the user while disconnected; null while things work or are about to. */
+  get problem(): string | null {
+    if (this.#status !== 'disconnected') return null
+    return this.#hasConnected
+      ? 'Lost the connection to the studio. Still retrying in the background.'
+      : 'Cannot reach the studio. Is it still running? Open the address it printed, ?token=… included.'
+  }
 }

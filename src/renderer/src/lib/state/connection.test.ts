@@ -28,4 +28,17 @@ describe('ConnectionState', () => {
     expect(state.kind).toBe('ipc')
     expect(state.label).toBe('Connected (desktop)')
   })
+
+  it('has a problem to tell only while disconnected, worded for a first connect or a drop', () => {
+    const fake = fakeClient({}, { connection: 'connecting' })
+    const state = new ConnectionState(fake.client)
+    state.start()
+    expect(state.problem).toBeNull()
+    fake.setConnection('disconnected')
+    expect(state.problem).toMatch(/^Cannot reach the studio\./)
+    fake.setConnection('connected')
+    expect(state.problem).toBeNull()
+    fake.setConnection('disconnected')
+    expect(state.problem).toMatch(/^Lost the connection/)
+  })
 })

@@ -30,6 +30,6 @@ export default defineConfig({
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
     },
-    plugins: [svelte()]
+    plugins: [svelte({ configFile: resolve(__dirname, 'svelte.config.js') })]
   }
 })

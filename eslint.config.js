@@ -27,7 +27,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ]
     }
   },
   {
@@ -74,7 +77,16 @@ export default tseslint.config(
   }),
   layer(['src/preload/**'], {
     modules: [NODE, 'zod', 'svelte', 'ws', '@tensorflow', 'better-sqlite3'],
-    folders: ['engine', 'store', 'backend', 'server', 'cli', 'main', 'renderer', 'shared/(?!api/channels).*'],
+    folders: [
+      'engine',
+      'store',
+      'backend',
+      'server',
+      'cli',
+      'main',
+      'renderer',
+      'shared/(?!api/channels).*'
+    ],
     why: 'The sandboxed preload may import electron and plain shared constants (shared/api/channels) only.'
   }),
   layer(['src/renderer/**'], {

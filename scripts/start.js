@@ -16,9 +16,11 @@ const passThrough = args.filter((a) => a !== '--web')
 /** The Electron binary, or why there is none. */
 function findElectron() {
   const dir = join(root, 'node_modules', 'electron')
-  if (!existsSync(join(dir, 'package.json'))) return { reason: 'the electron package is not installed' }
+  if (!existsSync(join(dir, 'package.json')))
+    return { reason: 'the electron package is not installed' }
   const pathFile = join(dir, 'path.txt')
-  if (!existsSync(pathFile)) return { reason: "Electron's binary is not downloaded (offline install)" }
+  if (!existsSync(pathFile))
+    return { reason: "Electron's binary is not downloaded (offline install)" }
   const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
   if (!existsSync(binary)) return { reason: `Electron's binary is missing at ${binary}` }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -37,7 +39,8 @@ function newestMtime(path) {
 function buildIfStale() {
   const marker = join(root, 'out', 'renderer', 'index.html')
   const sources = ['src', 'electron.vite.config.ts', 'package.json'].map((p) => join(root, p))
-  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources.map(newestMtime))) return
+  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources.map(newestMtime)))
+    return
   console.log('Building the studio…')
   const result = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
     cwd: root,
@@ -52,7 +55,8 @@ let child
 if (electron.binary) {
   child = spawn(electron.binary, [root, ...passThrough], { stdio: 'inherit' })
 } else {
-  if (!webOnly) console.log(`Cannot open the desktop window: ${electron.reason}; serving browser mode instead.`)
+  if (!webOnly)
+    console.log(`Cannot open the desktop window: ${electron.reason}; serving browser mode instead.`)
   child = spawn(process.execPath, [join(root, 'bin', 'rnn-studio.js'), 'web', ...passThrough], {
     cwd: root,
     stdio: 'inherit'

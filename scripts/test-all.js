@@ -29,7 +29,13 @@ function step(label, command, args) {
 function suite(label, config) {
   if (only.length && !only.includes(label)) return
   const file = join(reportDir, `${label}.json`)
-  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]
+  const args = [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`
+  ]
   if (config) args.push('--config', config)
   const ok = run(label, 'npx', args)
   let passed
@@ -39,7 +45,9 @@ function suite(label, config) {
     passed = report.numPassedTests
     failed = report.numFailedTests
     // A file that fails to load has no tests to count; count it as a failure.
-    failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length
+    failed += report.testResults.filter(
+      (r) => r.status === 'failed' && r.assertionResults.length === 0
+    ).length
   } catch {
     passed = 0
     failed = 1
@@ -49,15 +57,22 @@ function suite(label, config) {
 }
 
 step('typecheck-node', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.node.json'])
-step('typecheck-web', 'npx', ['svelte-check', '--tsconfig', './tsconfig.web.json', '--threshold', 'error'])
-step('lint', 'npx', ['eslint', '.'])
+step('typecheck-web', 'npx', [
+  'svelte-check',
+  '--tsconfig',
+  './tsconfig.web.json',
+  '--threshold',
+  'error'
+])
+step('lint', 'npm', ['run', '--silent', 'lint'])
 step('build', 'npx', ['electron-vite', 'build'])
 suite('unit')
 suite('e2e', 'vitest.e2e.config.mts')
 rmSync(reportDir, { recursive: true, force: true })
 
 console.log('\nSummary')
-for (const r of results) console.log(`  ${r.label.padEnd(16)} ${r.passed} passed, ${r.failed} failed`)
+for (const r of results)
+  console.log(`  ${r.label.padEnd(16)} ${r.passed} passed, ${r.failed} failed`)
 const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)
 console.log(`${passed} passed, ${failed} failed`)

@@ -45,7 +45,9 @@ export async function dispatchRequest(
     return { ok: true, output: checked.data }
   } catch (error) {
     if (!(error instanceof ApiError)) {
-      log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      log(
+        `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+      )
     }
     return { ok: false, error: toApiErrorData(error) }
   }

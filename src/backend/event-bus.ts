@@ -1,7 +1,10 @@
 import type { StudioEventName, StudioEvents } from '../shared/api/contract'
 
 /** Receives every event with its name; transports forward them to their clients. */
-export type StudioEventListener = <E extends StudioEventName>(event: E, payload: StudioEvents[E]) => void
+export type StudioEventListener = <E extends StudioEventName>(
+  event: E,
+  payload: StudioEvents[E]
+) => void
 
 /**
  * Fan-out of backend events to any number of transports (IPC windows, WebSocket clients).

@@ -16,12 +16,16 @@ export function defaultHome(
   home: string = homedir()
 ): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'RNN Studio')
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'RNN Studio')
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'RNN Studio')
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'rnn-studio')
 }
 
 /** `--home DIR` wins, then RNN_STUDIO_HOME, then the platform default. */
-export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveHome(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env
+): string {
   if (flag) return resolve(flag)
   if (env[HOME_ENV]) return resolve(env[HOME_ENV])
   return defaultHome(process.platform, env)

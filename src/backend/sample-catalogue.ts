@@ -44,7 +44,8 @@ export const SAMPLE_DATASETS: readonly SampleDataset[] = [
     name: 'Melbourne daily minimum temperatures',
     kind: 'csv',
     path: 'melbourne-temperatures/daily-min-temperatures.csv',
-    notice: 'Data: Australian Bureau of Meteorology, via the Time Series Data Library (R. J. Hyndman).'
+    notice:
+      'Data: Australian Bureau of Meteorology, via the Time Series Data Library (R. J. Hyndman).'
   },
   {
     name: 'Airline passengers',

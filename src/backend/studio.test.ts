@@ -44,7 +44,11 @@ describe('studio backend', () => {
     expect(datasets.map((d) => d.name).sort()).toEqual(SAMPLE_DATASETS.map((s) => s.name).sort())
     const shakespeare = datasets.find((d) => d.name === 'Tiny Shakespeare')!
     expect(shakespeare).toMatchObject({ kind: 'text', isSample: true, sizeBytes: 1_115_394 })
-    expect(shakespeare.stats).toMatchObject({ kind: 'text', characters: 1_115_394, vocabularySize: 65 })
+    expect(shakespeare.stats).toMatchObject({
+      kind: 'text',
+      characters: 1_115_394,
+      vocabularySize: 65
+    })
     const names = datasets.find((d) => d.name === 'Names by language')!
     expect(names.stats).toMatchObject({ kind: 'class-folder', examples: 20_050 })
     studio.close()
@@ -119,7 +123,9 @@ describe('studio backend', () => {
       log: (l) => logs.push(l)
     })
     open.push(studio)
-    expect((await studio.service.listDatasets({})).map((d) => d.name)).toEqual(['Airline passengers'])
+    expect((await studio.service.listDatasets({})).map((d) => d.name)).toEqual([
+      'Airline passengers'
+    ])
     expect(logs.some((l) => l.includes('missing'))).toBe(true)
   })
 })

@@ -11,7 +11,13 @@ import type { StudioService } from '../shared/api/contract'
 import { ApiError } from '../shared/api/errors'
 import type { BackendInfo } from '../shared/domain/backend'
 import type { DatasetSummary } from '../shared/domain/dataset'
-import { getDataset, listDatasets, listRuns, markRunningRunsInterrupted, openDatabase } from '../store'
+import {
+  getDataset,
+  listDatasets,
+  listRuns,
+  markRunningRunsInterrupted,
+  openDatabase
+} from '../store'
 import { registerDatasetFromPath, type RegisterOptions } from './dataset-registry'
 import { StudioEventBus } from './event-bus'
 import { homeLayout } from './paths'
@@ -69,7 +75,8 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
   const layout = homeLayout(options.home)
   const db = openDatabase(layout.database, { log })
   const interrupted = markRunningRunsInterrupted(db)
-  if (interrupted > 0) log(`${interrupted} run(s) were running when the studio last stopped: marked interrupted`)
+  if (interrupted > 0)
+    log(`${interrupted} run(s) were running when the studio last stopped: marked interrupted`)
   const added = await registerSamples(db, options.resourcesDir, log)
   if (added > 0) log(`registered ${added} sample dataset(s)`)
 

@@ -81,7 +81,9 @@ describe('rnn-studio CLI', () => {
     })
     expect(info.status).toBe(0)
     expect(JSON.parse(info.stdout).backend).toMatchObject({ selected: 'wasm', forced: true })
-    const bad = spawnSync(process.execPath, [bin, 'runs', 'list', '--limit', '0'], { encoding: 'utf8' })
+    const bad = spawnSync(process.execPath, [bin, 'runs', 'list', '--limit', '0'], {
+      encoding: 'utf8'
+    })
     expect(bad.status).toBe(2)
   })
 })

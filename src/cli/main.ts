@@ -36,7 +36,11 @@ function reportError(error: unknown, output: Output): number {
   const code = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED
   const message = error instanceof Error ? error.message : String(error)
   const kind =
-    error instanceof UsageError ? 'USAGE' : error instanceof ApiError || error instanceof StoreError ? error.code : 'INTERNAL'
+    error instanceof UsageError
+      ? 'USAGE'
+      : error instanceof ApiError || error instanceof StoreError
+        ? error.code
+        : 'INTERNAL'
   if (output.json) output.out(JSON.stringify({ error: { code: kind, message } }))
   else output.err(`rnn-studio: ${message}${code === EXIT_USAGE ? '\nTry: rnn-studio --help' : ''}`)
   return code
@@ -72,10 +76,14 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       const info = await studio.service.getStudioInfo({})
       if (output.json) output.out(JSON.stringify(info, null, 2))
       else {
-        output.out(`RNN Studio ${info.version}\nhome:     ${info.home}\ndatabase: ${info.databasePath}`)
+        output.out(
+          `RNN Studio ${info.version}\nhome:     ${info.home}\ndatabase: ${info.databasePath}`
+        )
         output.out(`backend:  ${info.backend.selected}${info.backend.forced ? ' (forced)' : ''}`)
         for (const probe of info.backend.probes) {
-          output.out(`  ${probe.available ? '✓' : '✗'} ${probe.name}${probe.reason ? ` — ${probe.reason}` : ''}`)
+          output.out(
+            `  ${probe.available ? '✓' : '✗'} ${probe.name}${probe.reason ? ` — ${probe.reason}` : ''}`
+          )
         }
       }
     } else if (command === 'datasets') {
@@ -84,8 +92,14 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       await runsCommand(studio, rest, values, output)
     } else {
       const port = values.port === undefined ? 0 : Number(values.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535.')
-      const server = await startBrowserMode({ studio, rendererDir: layout.renderer, port, log: output.err })
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError('--port must be 0–65535.')
+      const server = await startBrowserMode({
+        studio,
+        rendererDir: layout.renderer,
+        port,
+        log: output.err
+      })
       const open = studio
       const stop = async (): Promise<void> => {
         await server.close()

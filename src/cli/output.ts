@@ -17,7 +17,9 @@ export function processOutput(json: boolean): Output {
 export function formatTable(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))]
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'))
+  const numeric = header.map(
+    (_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number')
+  )
   return cells
     .map((row) =>
       row

@@ -7,7 +7,9 @@ describe('compute backend selection', () => {
     const info = await selectBackend(tf)
     expect(info.forced).toBe(false)
     expect(info.probes.at(-1)).toMatchObject({ name: info.selected, available: true })
-    expect(tf.getBackend()).toBe(info.selected.startsWith('tensorflow') ? 'tensorflow' : info.selected)
+    expect(tf.getBackend()).toBe(
+      info.selected.startsWith('tensorflow') ? 'tensorflow' : info.selected
+    )
     for (const probe of info.probes.slice(0, -1)) {
       expect(probe.available).toBe(false)
       expect(probe.reason).toMatch(/\S/)

@@ -13,7 +13,12 @@ import { ComputeBackendName as BackendNames } from '../shared/domain/backend'
 type Tf = typeof import('@tensorflow/tfjs')
 
 /** Preference order; the first that loads wins. */
-export const BACKEND_ORDER: readonly ComputeBackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
+export const BACKEND_ORDER: readonly ComputeBackendName[] = [
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu'
+]
 
 /** Environment variable that forces one backend (same names as BACKEND_ORDER). */
 export const BACKEND_ENV = 'RNN_STUDIO_BACKEND'

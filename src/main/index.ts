@@ -52,7 +52,12 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     log
   })
-  registerIpcHandlers(ipcMain, studio.service, (e) => isTrustedSender(e, trustedContents, isAppUrl), log)
+  registerIpcHandlers(
+    ipcMain,
+    studio.service,
+    (e) => isTrustedSender(e, trustedContents, isAppUrl),
+    log
+  )
   createWindow(studio)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(studio)

@@ -34,15 +34,27 @@ const event = {} as IpcMainInvokeEvent
 describe('Electron IPC handlers', () => {
   it('registers exactly one handler per contract method, and removes them', () => {
     const ipc = fakeIpcMain()
-    const dispose = registerIpcHandlers(ipc as never, service, () => true, () => {})
-    expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_INVOKE_PREFIX + m).sort())
+    const dispose = registerIpcHandlers(
+      ipc as never,
+      service,
+      () => true,
+      () => {}
+    )
+    expect([...ipc.handlers.keys()].sort()).toEqual(
+      API_METHODS.map((m) => IPC_INVOKE_PREFIX + m).sort()
+    )
     dispose()
     expect(ipc.handlers.size).toBe(0)
   })
 
   it('validates input and answers with envelopes', async () => {
     const ipc = fakeIpcMain()
-    registerIpcHandlers(ipc as never, service, () => true, () => {})
+    registerIpcHandlers(
+      ipc as never,
+      service,
+      () => true,
+      () => {}
+    )
     const listDatasets = ipc.handlers.get(IPC_INVOKE_PREFIX + 'listDatasets')!
     expect(await listDatasets(event, {})).toEqual({ ok: true, output: [] })
     expect(await listDatasets(event, { injected: true })).toMatchObject({
@@ -54,7 +66,12 @@ describe('Electron IPC handlers', () => {
   it('refuses calls from untrusted senders without running them', async () => {
     const ipc = fakeIpcMain()
     const logged: string[] = []
-    registerIpcHandlers(ipc as never, service, () => false, (l) => logged.push(l))
+    registerIpcHandlers(
+      ipc as never,
+      service,
+      () => false,
+      (l) => logged.push(l)
+    )
     const reply = await ipc.handlers.get(IPC_INVOKE_PREFIX + 'listRuns')!(event, {})
     expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
     expect(logged[0]).toContain('untrusted')

@@ -22,7 +22,10 @@ export function registerIpcHandlers(
         log(`refused ${method} from an untrusted frame: ${event.senderFrame?.url ?? '?'}`)
         return {
           ok: false,
-          error: new ApiError('BAD_REQUEST', 'Calls are accepted only from the studio window.').toData()
+          error: new ApiError(
+            'BAD_REQUEST',
+            'Calls are accepted only from the studio window.'
+          ).toData()
         }
       }
       return dispatchRequest(service, method, raw, log)

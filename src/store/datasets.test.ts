@@ -68,11 +68,17 @@ describe('datasets', () => {
     expect(getDataset(reopened, id)?.stats).toEqual(TEXT_STATS)
   })
 
-  it('lists samples first, then the newest', () => {
+  it('lists samples first in registration order, then the newest', () => {
     insertDataset(db, newDataset({ name: 'user-old', contentHash: 'a' }))
-    insertDataset(db, newDataset({ name: 'sample', contentHash: 'b', isSample: true }))
+    insertDataset(db, newDataset({ name: 'sample-1', contentHash: 'b', isSample: true }))
     insertDataset(db, newDataset({ name: 'user-new', contentHash: 'c' }))
-    expect(listDatasets(db).map((d) => d.name)).toEqual(['sample', 'user-new', 'user-old'])
+    insertDataset(db, newDataset({ name: 'sample-2', contentHash: 'd', isSample: true }))
+    expect(listDatasets(db).map((d) => d.name)).toEqual([
+      'sample-1',
+      'sample-2',
+      'user-new',
+      'user-old'
+    ])
   })
 
   it('finds a dataset by content hash, and refuses to register the same content twice', () => {

@@ -71,11 +71,11 @@ export function insertDataset(db: Database.Database, row: NewDataset): DatasetSu
   }
 }
 
-/** Every dataset: the shipped samples first, then the user's, newest first. */
+/** Every dataset: the shipped samples first, in the order they were registered, then the user's, newest first. */
 export function listDatasets(db: Database.Database): DatasetSummary[] {
   return prepared<[], DatasetRow>(
     db,
-    'SELECT * FROM datasets ORDER BY is_sample DESC, created_at DESC, id DESC'
+    'SELECT * FROM datasets ORDER BY is_sample DESC, CASE WHEN is_sample THEN id ELSE -id END'
   )
     .all()
     .map(toSummary)

@@ -27,7 +27,9 @@ afterAll(async () => {
 
 describe('npm start without a display', () => {
   it('says why it serves browser mode instead of the desktop window', () => {
-    expect(studio.output()).toMatch(/Cannot open the desktop window: .+; serving browser mode instead\./)
+    expect(studio.output()).toMatch(
+      /Cannot open the desktop window: .+; serving browser mode instead\./
+    )
     expect(studio.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/)
   })
 

@@ -16,10 +16,14 @@ export function startStudioProcess(home: string, extraArgs: string[] = []): Prom
   const env: NodeJS.ProcessEnv = { ...process.env, RNN_STUDIO_HOME: home }
   delete env.DISPLAY
   delete env.WAYLAND_DISPLAY
-  const child = spawn(process.execPath, [join(process.cwd(), 'scripts', 'start.js'), ...extraArgs], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    process.execPath,
+    [join(process.cwd(), 'scripts', 'start.js'), ...extraArgs],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let log = ''
   const stop = (): Promise<void> =>
     new Promise((resolve) => {

@@ -29,7 +29,8 @@ export async function datasetsCommand(
   if (action === 'list') {
     const datasets = await studio.service.listDatasets({})
     if (output.json) return output.out(JSON.stringify(datasets, null, 2))
-    if (datasets.length === 0) return output.out('No datasets yet. Add one: rnn-studio datasets add FILE')
+    if (datasets.length === 0)
+      return output.out('No datasets yet. Add one: rnn-studio datasets add FILE')
     const rows = datasets.map((d) => [
       d.id,
       d.name,
@@ -67,7 +68,9 @@ export async function datasetsCommand(
     }
     const dataset = await studio.addDatasetFromPath(target, { name: flags.name, kind })
     if (output.json) return output.out(JSON.stringify(dataset, null, 2))
-    return output.out(`Added #${dataset.id} ${dataset.name} (${dataset.kind}): ${describeStats(dataset)}`)
+    return output.out(
+      `Added #${dataset.id} ${dataset.name} (${dataset.kind}): ${describeStats(dataset)}`
+    )
   }
   throw new UsageError(`Unknown datasets action "${action ?? ''}". Use list, show or add.`)
 }

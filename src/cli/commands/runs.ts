@@ -13,7 +13,8 @@ export async function runsCommand(
   if (action !== 'list') throw new UsageError(`Unknown runs action "${action ?? ''}". Use list.`)
   const status = flags.status?.split(',').map((s) => {
     const parsed = RunStatus.safeParse(s.trim())
-    if (!parsed.success) throw new UsageError(`--status: "${s}" is not one of ${RunStatus.options.join(', ')}.`)
+    if (!parsed.success)
+      throw new UsageError(`--status: "${s}" is not one of ${RunStatus.options.join(', ')}.`)
     return parsed.data
   })
   const limit = flags.limit === undefined ? 500 : Number(flags.limit)

@@ -30,7 +30,9 @@ describe('detectKind', () => {
     expect(detectKind(one('data.txt', 'a,b,c\n1,"2,5",3\n4,5,6\n'))).toBe('csv')
     expect(detectKind(one('prose.txt', 'Well, then.\nNo commas\nA, b, c\n'))).toBe('text')
     // One comma on every line, but no column of numbers: still prose.
-    expect(detectKind(one('hamlet.txt', 'to be, or not\nthat is, the question\nwhether, tis\n'))).toBe('text')
+    expect(
+      detectKind(one('hamlet.txt', 'to be, or not\nthat is, the question\nwhether, tis\n'))
+    ).toBe('text')
   })
 
   it('recognises text<TAB>label lines, even with commas and a few odd lines', () => {

@@ -60,7 +60,10 @@ export const CsvStats = z.strictObject({
 })
 export type CsvStats = z.infer<typeof CsvStats>
 
-export const ClassCount = z.strictObject({ label: z.string(), count: z.number().int().nonnegative() })
+export const ClassCount = z.strictObject({
+  label: z.string(),
+  count: z.number().int().nonnegative()
+})
 export type ClassCount = z.infer<typeof ClassCount>
 
 export const LabelledStats = z.strictObject({

@@ -55,13 +55,15 @@ export function computeCsvStats(table: CsvTable, fileName = 'The CSV file'): Csv
 /**
  * The first numeric column worth drawing: a row counter (1, 2, 3…) or a piece of a split
  * timestamp is a straight line or a saw-tooth, so those are passed over while a better one exists.
+ * Forecasting uses it as the default target, so the default is the series the preview showed.
+ * @returns a column index, or -1 without numeric columns
  */
-function pickPreviewColumn(columns: CsvColumn[], cellsOf: (j: number) => string[]): number {
+export function pickPreviewColumn(columns: CsvColumn[], cellsOf: (j: number) => string[]): number {
   const numeric = columns.flatMap((c, j) => (c.type === 'numeric' ? [j] : []))
   const interesting = numeric.find(
     (j) => !DATE_PART.test(columns[j].name) && !isRowCounter(cellsOf(j))
   )
-  return interesting ?? numeric[0]
+  return interesting ?? numeric[0] ?? -1
 }
 
 function isRowCounter(cells: string[]): boolean {

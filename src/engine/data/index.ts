@@ -14,7 +14,7 @@ export {
 export { parseCsv, type CsvTable } from './csv'
 export { describeColumn, isMissing, parseNumber } from './csv-columns'
 export { findDateGaps, parseIsoDate, type DatePrecision, type IsoDate } from './dates'
-export { computeCsvStats, evenlySpaced } from './csv-stats'
+export { computeCsvStats, evenlySpaced, pickPreviewColumn } from './csv-stats'
 export {
   parseClassFolder,
   parseLabelledLines,

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -105,6 +106,21 @@ describe('studio backend', () => {
     const second = await start()
     const [listed] = await second.service.listRuns({ limit: 10 })
     expect(listed).toMatchObject({ id: run.id, status: 'interrupted' })
+  })
+
+  it('leaves a run alone while another live studio process trains it', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'])
+    try {
+      const first = await start()
+      const run = createRun(first.db, { name: 'cli', task: 'text', datasetId: null, config: {} })
+      updateRun(first.db, run.id, { status: 'running', ownerPid: other.pid! })
+      first.close()
+      open.length = 0
+      const second = await start()
+      expect((await second.service.listRuns({ limit: 10 }))[0]).toMatchObject({ status: 'running' })
+    } finally {
+      other.kill()
+    }
   })
 
   it('skips a missing sample instead of failing to start', async () => {

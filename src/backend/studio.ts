@@ -4,7 +4,8 @@
  * those adapt `service` and `events`.
  */
 import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import { activateComputeBackend } from '../engine/compute-backend'
 import type { StudioService } from '../shared/api/contract'
@@ -21,7 +22,23 @@ import {
 import { registerDatasetFromPath, type RegisterOptions } from './dataset-registry'
 import { StudioEventBus } from './event-bus'
 import { homeLayout } from './paths'
+import { childProcessHost, type ProcessHost } from './process-host'
+import { createRunMethods } from './run-service'
+import { RunSupervisor } from './run-supervisor'
 import { SAMPLE_DATASETS } from './sample-catalogue'
+
+/**
+ * The trainer process's entry when running from source (CLI, browser mode, tests). Built as a path,
+ * not `new URL(…, import.meta.url)`, which a bundler would rewrite into an asset; the Electron app
+ * passes its own bundled entry and utilityProcess host instead.
+ */
+export const TRAINER_ENTRY = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'engine',
+  'worker',
+  'trainer-process.ts'
+)
 
 export interface StudioOptions {
   /** Folder for the database and imported files; created if missing. */
@@ -32,6 +49,12 @@ export interface StudioOptions {
   version: string
   /** Finds the compute backend training will use; called once, lazily. Default: load tfjs and probe. */
   probeBackend?: () => Promise<BackendInfo>
+  /** Starts trainer processes. Default: child_process.fork through tsx. */
+  processHost?: ProcessHost
+  /** The trainer process's entry module. Default: {@link TRAINER_ENTRY}. */
+  trainerEntry?: string
+  /** Runs trained at once (default 1). */
+  concurrency?: number
   log?: (line: string) => void
 }
 
@@ -40,8 +63,16 @@ export interface Studio {
   events: StudioEventBus
   db: Database.Database
   home: string
+  /** Owns the trainer processes; exposed for shells that need to know what is training. */
+  supervisor: RunSupervisor
   /** Registers a file or folder from a path the *user* chose (CLI argument, Electron dialog). */
   addDatasetFromPath(path: string, options?: RegisterOptions): Promise<DatasetSummary>
+  /**
+   * Stops live runs gracefully (each writes a checkpoint and ends `stopped`), waiting at most
+   * `timeoutMs`, then closes. For a shell that can wait (app quit, Ctrl-C in browser mode).
+   */
+  shutdown(timeoutMs?: number): Promise<void>
+  /** Closes at once: live trainers are killed and their runs left `interrupted` (resumable). */
   close(): void
 }
 
@@ -74,7 +105,7 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
   mkdirSync(options.home, { recursive: true })
   const layout = homeLayout(options.home)
   const db = openDatabase(layout.database, { log })
-  const interrupted = markRunningRunsInterrupted(db)
+  const interrupted = markRunningRunsInterrupted(db, isOtherLiveProcess)
   if (interrupted > 0)
     log(`${interrupted} run(s) were running when the studio last stopped: marked interrupted`)
   const added = await registerSamples(db, options.resourcesDir, log)
@@ -82,6 +113,14 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
 
   const events = new StudioEventBus((error) => log(`event listener failed: ${String(error)}`))
   let backendInfo: Promise<BackendInfo> | null = null
+  const supervisor = new RunSupervisor({
+    db,
+    events,
+    processHost: options.processHost ?? childProcessHost(),
+    trainerEntry: options.trainerEntry ?? TRAINER_ENTRY,
+    concurrency: options.concurrency,
+    log
+  })
 
   const service: StudioService = {
     async getStudioInfo() {
@@ -103,7 +142,16 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
     },
     async listRuns(query) {
       return listRuns(db, query)
-    }
+    },
+    ...createRunMethods({ db, supervisor, events })
+  }
+
+  let closed = false
+  function close(): void {
+    if (closed) return
+    closed = true
+    supervisor.dispose()
+    db.close()
   }
 
   return {
@@ -111,13 +159,31 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
     events,
     db,
     home: options.home,
+    supervisor,
     async addDatasetFromPath(path, registerOptions) {
       const { dataset, created } = await registerDatasetFromPath(db, path, registerOptions)
       if (created) events.emit('datasetsChanged', {})
       return dataset
     },
-    close() {
-      db.close()
-    }
+    async shutdown(timeoutMs) {
+      if (!closed) await supervisor.shutdown(timeoutMs)
+      close()
+    },
+    close
+  }
+}
+
+/**
+ * True when `pid` is a live process other than this one: the owner of a run still training in
+ * another studio process on the same home. (This process has just started, so it owns no run yet.)
+ */
+export function isOtherLiveProcess(pid: number): boolean {
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

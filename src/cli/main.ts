@@ -5,13 +5,15 @@
 import { parseArgs } from 'node:util'
 import { packageVersion, sourceLayout } from '../backend/app-info'
 import { resolveHome } from '../backend/paths'
-import { openStudio, type Studio } from '../backend/studio'
+import { openStudio, type Studio, type StudioOptions } from '../backend/studio'
 import { ApiError } from '../shared/api/errors'
 import { startBrowserMode } from '../server/browser-mode'
 import { StoreError } from '../store/errors'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error'
 import { datasetsCommand } from './commands/datasets'
+import { predictCommand, sampleCommand } from './commands/inference'
 import { runsCommand } from './commands/runs'
+import { processInterrupts, resumeCommand, trainCommand, type Interrupts } from './commands/train'
 import { processOutput, type Output } from './output'
 import { USAGE } from './usage'
 
@@ -23,13 +25,65 @@ const OPTIONS = {
   kind: { type: 'string' },
   status: { type: 'string' },
   limit: { type: 'string' },
-  port: { type: 'string' }
+  port: { type: 'string' },
+  // train: what to start from
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  // train: the task
+  task: { type: 'string' },
+  dataset: { type: 'string' },
+  problem: { type: 'string' },
+  length: { type: 'string' },
+  examples: { type: 'string' },
+  tokens: { type: 'string' },
+  'seq-len': { type: 'string' },
+  vocab: { type: 'string' },
+  target: { type: 'string' },
+  features: { type: 'string' },
+  lookback: { type: 'string' },
+  horizon: { type: 'string' },
+  'max-length': { type: 'string' },
+  'fold-accents': { type: 'boolean' },
+  source: { type: 'string' },
+  digits: { type: 'string' },
+  // train: the network
+  cell: { type: 'string' },
+  units: { type: 'string' },
+  bidirectional: { type: 'boolean' },
+  dropout: { type: 'string' },
+  embedding: { type: 'string' },
+  activation: { type: 'string' },
+  // train: the training
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  epochs: { type: 'string' },
+  'time-budget': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'log-every': { type: 'string' },
+  seed: { type: 'string' },
+  clip: { type: 'string' },
+  'val-split': { type: 'string' },
+  backend: { type: 'string' },
+  // sample / predict
+  prime: { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  input: { type: 'string' }
 } as const
+
+const COMMANDS = ['info', 'datasets', 'runs', 'web', 'train', 'resume', 'sample', 'predict']
 
 export interface CliContext {
   output?: Output
   /** Called by `web` with the running server, instead of waiting for Ctrl-C (tests). */
   onServing?: (url: string, stop: () => Promise<void>) => void
+  /** Where `train`/`resume` hear Ctrl-C; default: the process's SIGINT (tests pass their own). */
+  interrupts?: Interrupts
+  /** Overrides for the studio the command opens (tests: a fake trainer, no samples). */
+  studio?: Partial<Pick<StudioOptions, 'trainerEntry' | 'resourcesDir' | 'probeBackend'>>
 }
 
 function reportError(error: unknown, output: Output): number {
@@ -63,14 +117,15 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       output.out(USAGE)
       return EXIT_OK
     }
-    if (!['info', 'datasets', 'runs', 'web'].includes(command)) {
+    if (!COMMANDS.includes(command)) {
       throw new UsageError(`Unknown command "${command}".`)
     }
     const layout = sourceLayout()
     studio = await openStudio({
       home: resolveHome(values.home),
       resourcesDir: layout.resources,
-      version: packageVersion()
+      version: packageVersion(),
+      ...context.studio
     })
     if (command === 'info') {
       const info = await studio.service.getStudioInfo({})
@@ -90,6 +145,17 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       await datasetsCommand(studio, rest, values, output)
     } else if (command === 'runs') {
       await runsCommand(studio, rest, values, output)
+    } else if (command === 'train' || command === 'resume') {
+      const interrupts = context.interrupts ?? processInterrupts
+      const ok =
+        command === 'train'
+          ? await trainCommand(studio, values, output, interrupts)
+          : await resumeCommand(studio, rest, output, interrupts)
+      return ok ? EXIT_OK : EXIT_FAILED
+    } else if (command === 'sample') {
+      await sampleCommand(studio, rest, values, output)
+    } else if (command === 'predict') {
+      await predictCommand(studio, rest, values, output)
     } else {
       const port = values.port === undefined ? 0 : Number(values.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -103,7 +169,8 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       const open = studio
       const stop = async (): Promise<void> => {
         await server.close()
-        open.close()
+        // Runs started from the browser stop after their current step, with a checkpoint.
+        await open.shutdown()
       }
       studio = undefined // the server owns it now
       if (output.json) output.out(JSON.stringify({ url: server.url, port: server.port }))

@@ -3,13 +3,38 @@ export interface Output {
   json: boolean
   out(text: string): void
   err(text: string): void
+  /**
+   * Rewrites one status line in place (a terminal's stderr only); null clears it. Absent when
+   * stderr is a pipe or a file, where progress is written as plain lines through `err` instead.
+   */
+  progress?(line: string | null): void
 }
 
 export function processOutput(json: boolean): Output {
+  let showing = false
+  const clear = (): void => {
+    if (showing) process.stderr.write('\r\x1b[2K')
+    showing = false
+  }
   return {
     json,
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+    out: (text) => {
+      clear()
+      process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+    },
+    err: (text) => {
+      clear()
+      process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+    },
+    progress: process.stderr.isTTY
+      ? (line) => {
+          clear()
+          if (line === null) return
+          // Cut to the terminal's width: a wrapped line could not be rewritten with \r.
+          process.stderr.write(line.slice(0, Math.max((process.stderr.columns || 80) - 1, 20)))
+          showing = true
+        }
+      : undefined
   }
 }
 

@@ -13,6 +13,35 @@ Commands:
   runs list                    the runs in the store, newest first
         --status S[,S…]        only runs in these states
         --limit N              at most N runs (default 500)
+  runs show RUN                a run's status, config, metrics summary and checkpoints
+  train                        train a run here, showing its progress until it ends; Ctrl-C
+                               stops it after the current step with a checkpoint (again: abandon)
+        --preset NAME          start from a named config (e.g. tiny-shakespeare-char,
+                               names-classify, airline-forecast, adding-problem-lstm)
+        --config FILE          start from a RunConfig JSON file; flags below override it
+        --task KIND            text-generation | forecast | classification | seq2seq | synthetic
+                               (default: what --dataset, --problem or --source implies)
+        --dataset ID|NAME      the dataset to train on
+        --seq-len N  --tokens char|word  --vocab N            text generation
+        --target COL  --features A,B  --lookback N  --horizon N   forecasting
+        --max-length N  --tokens char|word  --fold-accents     classification
+        --source dates|addition|dataset  --digits N  --examples N  seq2seq
+        --problem adding|sequence-sum|copy-first  --length T  --examples N  synthetic
+        --cell rnn|lstm|gru    the recurrent cell (default lstm)
+        --units 128,128        one width per stacked layer (default 128)
+        --bidirectional  --dropout P  --embedding N  --activation tanh|relu
+        --steps N  --batch N  --lr R  --optimizer adam|rmsprop|sgd  --epochs N
+        --time-budget SEC  --eval-every N  --checkpoint-every N  --log-every N
+        --seed N  --clip NORM  --val-split F
+        --backend NAME         auto | tensorflow-gpu | tensorflow | wasm | cpu
+        --name NAME            the run's name
+  resume RUN                   continue a stopped, interrupted or failed run from its last
+                               checkpoint, showing its progress like train
+  sample RUN                   generate text with a text-generation run's best checkpoint
+        --prime TEXT           text to start from    --length N   tokens to write (200)
+        --temperature T        0 = most likely, 1 = as learnt (0.8)   --top-k K   --seed N
+  predict RUN --input X        a classification, forecast or seq2seq run's answer for one
+                               input: text, or feature rows as "1,2;3,4" or [[1,2],[3,4]]
   web                          serve the studio to a browser on 127.0.0.1 (browser mode)
         --port N               port to listen on (default: any free port)
 
@@ -22,5 +51,6 @@ Options for every command:
   --json                       print one JSON document (for scripts)
   -h, --help                   this help
 
-Exit codes: 0 success, 1 the operation failed (bad data, not found…), 2 wrong usage.
+Exit codes: 0 success (a stopped run too), 1 the operation failed (bad data, not found, a run
+that failed or was interrupted…), 2 wrong usage.
 `

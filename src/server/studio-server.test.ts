@@ -403,7 +403,7 @@ describe('frame security', () => {
       'hasOwnProperty',
       'valueOf',
       '__defineGetter__',
-      'startRun',
+      'launchMissiles',
       ''
     ]
     for (const [i, method] of names.entries()) {

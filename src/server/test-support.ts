@@ -63,6 +63,10 @@ export const CONTRACT_BREAKING_DATASET_ID = 14
 /** What the plain Error thrown for THROWING_DATASET_ID says; it must never reach a client. */
 export const SECRET_ERROR_MESSAGE = 'disk failure reading /home/alice/.secret/studio.db'
 
+async function notInFake(): Promise<never> {
+  throw new ApiError('UNSUPPORTED', 'The fake service has no runs.')
+}
+
 /** A StudioService with hand-checkable answers that records every (parsed) input it receives. */
 export function createFakeService(): { service: StudioService; calls: [string, unknown][] } {
   const calls: [string, unknown][] = []
@@ -103,7 +107,17 @@ export function createFakeService(): { service: StudioService; calls: [string, u
         0,
         input.limit
       )
-    }
+    },
+    // The server tests exercise the transport, not runs: these answer like any refused call.
+    startRun: notInFake,
+    pauseRun: notInFake,
+    resumeRun: notInFake,
+    stopRun: notInFake,
+    getRun: notInFake,
+    listMetrics: notInFake,
+    listSamples: notInFake,
+    deleteRun: notInFake,
+    renameRun: notInFake
   }
   return { service, calls }
 }

@@ -36,5 +36,11 @@ export {
 export type { ListMetricsOptions } from './metrics'
 export { saveCheckpoint, latestCheckpoint, bestCheckpoint, listCheckpoints } from './checkpoints'
 export type { NewCheckpoint, Checkpoint, CheckpointInfo } from './checkpoints'
-export { addSample, listSamples } from './samples'
-export type { Sample } from './samples'
+export {
+  addSample,
+  listSamples,
+  listRecentSamples,
+  deleteSamplesAfter,
+  deleteSamplesOfType
+} from './samples'
+export type { Sample, RecentSamplesOptions } from './samples'

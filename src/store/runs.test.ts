@@ -131,6 +131,16 @@ describe('runs', () => {
     expect(markRunningRunsInterrupted(db)).toBe(0)
   })
 
+  it('leaves runs whose owner process is alive to their owner', () => {
+    const mine = run('trained elsewhere')
+    const orphan = run('owner died')
+    updateRun(db, mine.id, { status: 'running', ownerPid: 111 })
+    updateRun(db, orphan.id, { status: 'running', ownerPid: 222 })
+    expect(markRunningRunsInterrupted(db, (pid) => pid === 111)).toBe(1)
+    expect(getRun(db, mine.id)?.status).toBe('running')
+    expect(getRun(db, orphan.id)?.status).toBe('interrupted')
+  })
+
   it('deletes a run with its metrics, checkpoints and samples', () => {
     const r = run('doomed')
     const keep = run('kept')

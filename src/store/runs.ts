@@ -15,7 +15,10 @@ export interface NewRun {
 
 /** The fields of a run that change after it is created. A field left out is left as it is. */
 export type RunPatch = Partial<
-  Pick<RunSummary, 'name' | 'status' | 'backend' | 'startedAt' | 'finishedAt' | 'error'>
+  Pick<RunSummary, 'name' | 'status' | 'backend' | 'startedAt' | 'finishedAt' | 'error'> & {
+    /** Process id of the studio process that trains the run (null: nobody). */
+    ownerPid: number | null
+  }
 >
 
 interface RunRow {
@@ -122,7 +125,8 @@ export function updateRun(db: Database.Database, id: RunId, patch: RunPatch): Ru
        backend = iif(@has_backend, @backend, backend),
        started_at = iif(@has_started_at, @started_at, started_at),
        finished_at = iif(@has_finished_at, @finished_at, finished_at),
-       error = iif(@has_error, @error, error)
+       error = iif(@has_error, @error, error),
+       owner_pid = iif(@has_owner_pid, @owner_pid, owner_pid)
      WHERE id = @id
      RETURNING *`
   ).get({
@@ -138,26 +142,41 @@ export function updateRun(db: Database.Database, id: RunId, patch: RunPatch): Ru
     has_finished_at: patch.finishedAt !== undefined ? 1 : 0,
     finished_at: patch.finishedAt ?? null,
     has_error: patch.error !== undefined ? 1 : 0,
-    error: patch.error ?? null
+    error: patch.error ?? null,
+    has_owner_pid: patch.ownerPid !== undefined ? 1 : 0,
+    owner_pid: patch.ownerPid ?? null
   })
   if (row === undefined) throw new StoreError('NOT_FOUND', `Run ${id} does not exist.`)
   return toSummary(row)
 }
 
 /**
- * At start-up, marks runs whose trainer died with the previous process as `interrupted`, so the UI
+ * At start-up, marks runs whose trainer died with its studio process as `interrupted`, so the UI
  * offers to resume them from their last checkpoint instead of showing them as live.
  *
  * `running` and `paused` runs are marked: a paused run's model lived in its trainer process too,
- * so both need a checkpoint to continue. `queued` runs never started and stay queued.
+ * so both need a checkpoint to continue. `queued` runs never started and stay queued. A run whose
+ * owner process is still alive (another studio process on the same home: the app beside a CLI
+ * `train`) is left alone.
  *
+ * @param isAlive tells whether a process id is a live process on this machine
  * @returns how many runs were marked
  */
-export function markRunningRunsInterrupted(db: Database.Database): number {
-  return prepared<[]>(
+export function markRunningRunsInterrupted(
+  db: Database.Database,
+  isAlive: (pid: number) => boolean = () => false
+): number {
+  const live = prepared<[], { id: number; owner_pid: number | null }>(
     db,
-    `UPDATE runs SET status = 'interrupted' WHERE status IN ('running', 'paused')`
-  ).run().changes
+    `SELECT id, owner_pid FROM runs WHERE status IN ('running', 'paused')`
+  ).all()
+  const orphans = live.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid))
+  const mark = prepared<[number]>(
+    db,
+    `UPDATE runs SET status = 'interrupted', owner_pid = NULL WHERE id = ?`
+  )
+  db.transaction(() => orphans.forEach((r) => mark.run(r.id)))()
+  return orphans.length
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { MetricPoint } from '../../shared/domain/run'
 import type { RunConfig } from '../../shared/domain/run-config'
-import type { TaskMetadata } from '../tasks/types'
+import type { PreparedTask, TaskMetadata } from '../tasks/types'
 
 /** One tensor's place in a flat weights blob (float32, little-endian, in manifest order). */
 export interface TensorEntry {
@@ -30,6 +30,8 @@ export interface CheckpointMeta {
   format: 1
   config: RunConfig
   task: TaskMetadata
+  /** The task's input encoding, head, steps and decoder: what `buildModel` needs to rebuild the network. */
+  taskShape: Pick<PreparedTask, 'input' | 'head' | 'steps' | 'decoder'>
   weights: TensorEntry[]
   optimizer: TensorEntry[]
   bestValLoss: number | null

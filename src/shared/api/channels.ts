@@ -6,7 +6,29 @@ export const IPC_INVOKE_PREFIX = 'studio:invoke:'
 export const IPC_EVENT_CHANNEL = 'studio:event'
 
 /** Mirrors `API_METHODS` from contract.ts; a test keeps the two equal. */
-export const API_METHOD_NAMES = ['getStudioInfo', 'listDatasets', 'getDataset', 'listRuns'] as const
+export const API_METHOD_NAMES = [
+  'getStudioInfo',
+  'listDatasets',
+  'getDataset',
+  'listRuns',
+  'startRun',
+  'pauseRun',
+  'resumeRun',
+  'stopRun',
+  'getRun',
+  'listMetrics',
+  'listSamples',
+  'deleteRun',
+  'renameRun'
+] as const
 
 /** Mirrors `EVENT_NAMES` from contract.ts; a test keeps the two equal. */
-export const EVENT_NAME_LIST = ['datasetsChanged', 'runStatusChanged'] as const
+export const EVENT_NAME_LIST = [
+  'datasetsChanged',
+  'runStatusChanged',
+  'runMetricsAppended',
+  'runSampleAdded',
+  'runCheckpointSaved',
+  'runRenamed',
+  'runDeleted'
+] as const

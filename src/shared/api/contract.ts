@@ -10,6 +10,17 @@ import { BackendInfo } from '../domain/backend'
 import { DatasetSummary } from '../domain/dataset'
 import { DatasetId, RunId } from '../domain/ids'
 import { RunStatus, RunSummary } from '../domain/run'
+import { RunConfig } from '../domain/run-config'
+import {
+  ListMetricsQuery,
+  ListSamplesQuery,
+  MetricSeries,
+  RenameRun,
+  RunDetail,
+  RunRef,
+  StoredSample,
+  type MetricPointData
+} from './runs'
 
 const Empty = z.strictObject({})
 
@@ -35,7 +46,29 @@ export const studioApi = {
   getStudioInfo: { input: Empty, output: StudioInfo },
   listDatasets: { input: Empty, output: z.array(DatasetSummary) },
   getDataset: { input: z.strictObject({ datasetId: DatasetId }), output: DatasetSummary },
-  listRuns: { input: RunQuery, output: z.array(RunSummary) }
+  listRuns: { input: RunQuery, output: z.array(RunSummary) },
+  /**
+   * Queues a run (it starts when a training slot is free). The dataset is checked first (it exists,
+   * its file is there, its kind fits the task), so a refused config leaves the store untouched;
+   * problems only the trainer can find (too little data…) end the run as `failed` with a reason.
+   */
+  startRun: { input: RunConfig, output: RunSummary },
+  /** Pauses a running run after its current step; its process and model stay in memory. */
+  pauseRun: { input: RunRef, output: RunSummary },
+  /**
+   * Continues a run: a paused one at once; a stopped, interrupted or failed one (or one left
+   * queued by an earlier session) in a new process from its latest checkpoint, from scratch if it
+   * has none. Metrics and samples logged after that checkpoint are dropped, so the curves continue.
+   */
+  resumeRun: { input: RunRef, output: RunSummary },
+  /** Stops a run after its current step, with a checkpoint; a queued run just leaves the queue. */
+  stopRun: { input: RunRef, output: RunSummary },
+  getRun: { input: RunRef, output: RunDetail },
+  listMetrics: { input: ListMetricsQuery, output: z.array(MetricSeries) },
+  listSamples: { input: ListSamplesQuery, output: z.array(StoredSample) },
+  /** Removes a run with its metrics, checkpoints and samples; refused while it is queued or training. */
+  deleteRun: { input: RunRef, output: Empty },
+  renameRun: { input: RenameRun, output: RunSummary }
 } as const
 
 export type StudioMethod = keyof typeof studioApi
@@ -56,12 +89,27 @@ export type StudioService = {
 /** Events pushed from the backend to every connected UI; past-tense names. */
 export interface StudioEvents {
   datasetsChanged: Record<string, never>
+  /** A run was created (as `queued`) or changed state; fetch it for the details (error text…). */
   runStatusChanged: { runId: RunId; status: RunStatus }
+  /** Metric points just stored, in batches (about 4 a second while a run trains). */
+  runMetricsAppended: { runId: RunId; points: MetricPointData[] }
+  runSampleAdded: { runId: RunId; step: number; payload: Record<string, unknown> }
+  runCheckpointSaved: { runId: RunId; step: number; valLoss: number | null; isBest: boolean }
+  runRenamed: { runId: RunId; name: string }
+  runDeleted: { runId: RunId }
 }
 export type StudioEventName = keyof StudioEvents
 
 export const API_METHODS = Object.keys(studioApi) as StudioMethod[]
-export const EVENT_NAMES: readonly StudioEventName[] = ['datasetsChanged', 'runStatusChanged']
+export const EVENT_NAMES: readonly StudioEventName[] = [
+  'datasetsChanged',
+  'runStatusChanged',
+  'runMetricsAppended',
+  'runSampleAdded',
+  'runCheckpointSaved',
+  'runRenamed',
+  'runDeleted'
+]
 
 export function isStudioMethod(name: unknown): name is StudioMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(studioApi, name)

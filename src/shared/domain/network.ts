@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** The recurrent cell: Elman RNN, LSTM (Hochreiter & Schmidhuber 1997) or GRU (Cho et al. 2014, Keras `reset_after`). */
+/** The recurrent cell: Elman RNN, LSTM (Hochreiter & Schmidhuber 1997) or GRU (Cho et al. 2014; tfjs-layers has no `reset_after`, so Keras exports use `reset_after=False`). */
 export const CellType = z.enum(['rnn', 'lstm', 'gru'])
 export type CellType = z.infer<typeof CellType>
 

@@ -13,7 +13,8 @@ import { RunId } from '../domain/ids'
 import { MetricPoint } from '../domain/run'
 import { RunConfig } from '../domain/run-config'
 
-const Bytes = z.instanceof(Uint8Array)
+/** Raw bytes (a Buffer is one too); typed `Uint8Array` so any backing buffer fits. */
+const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'Expected bytes')
 
 /**
  * Any JS number, NaN and ±Infinity included. zod 4's `z.number()` refuses non-finite values, but a

@@ -4,6 +4,7 @@ import runs from './0020-runs'
 import metrics from './0030-metrics'
 import checkpoints from './0040-checkpoints'
 import samples from './0050-samples'
+import runOwner from './0060-run-owner'
 
 /**
  * Every schema migration, oldest first. Append only: add a new file with the next number (step of
@@ -14,5 +15,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'runs', up: runs },
   { version: 30, name: 'metrics', up: metrics },
   { version: 40, name: 'checkpoints', up: checkpoints },
-  { version: 50, name: 'samples', up: samples }
+  { version: 50, name: 'samples', up: samples },
+  { version: 60, name: 'run owner', up: runOwner }
 ]

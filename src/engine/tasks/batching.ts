@@ -2,30 +2,34 @@
  * Batch plumbing shared by the example-based tasks: an epoch sampler (without replacement) and
  * row gathering from flat, row-major typed arrays.
  */
-import { shuffleWith } from './random'
+import { deriveSeed, Random, shuffleWith } from './random'
 
 /**
- * Draws example indices without replacement: a fresh permutation of `[0, size)` each epoch, shuffled
- * with the caller's `random`, so the seed fixes the order. A batch that runs past the end of an epoch
- * takes the rest of it and continues in the next one (each example is seen once per epoch).
- * The cursor lives in the closure: a resumed run (fresh task, restored generator) starts a new
- * epoch, which is deterministic but not the exact continuation of the interrupted one.
- * @returns `draw(count, random)` → `count` indices
+ * Draws example indices without replacement: a fresh permutation of `[0, size)` each epoch, so each
+ * example is seen once per epoch. The draw is a pure function of its position in the stream of
+ * examples (`step × batchSize`): epoch `e`'s permutation comes from `deriveSeed(seed, e)`. So a run
+ * resumed at step k draws exactly the batches the uninterrupted run would have drawn.
+ * @returns `draw(count, position)` → the `count` indices starting at stream `position`
  */
 export function createEpochSampler(
-  size: number
-): (count: number, random: () => number) => Int32Array {
+  size: number,
+  seed: number
+): (count: number, position: number) => Int32Array {
+  let epoch = -1
   const order = new Int32Array(size)
-  let cursor = size // empty: the first draw shuffles
-  return (count, random) => {
+  return (count, position) => {
     const out = new Int32Array(count)
     for (let i = 0; i < count; i++) {
-      if (cursor === size) {
+      const n = position + i
+      const e = Math.floor(n / size)
+      if (e !== epoch) {
+        // Only the current epoch's permutation is kept: batches move forward through the stream.
         for (let k = 0; k < size; k++) order[k] = k
-        shuffleWith(order, random)
-        cursor = 0
+        const random = new Random(deriveSeed(seed, `epoch-${e}`))
+        shuffleWith(order, () => random.next())
+        epoch = e
       }
-      out[i] = order[cursor++]
+      out[i] = order[n - e * size]
     }
     return out
   }

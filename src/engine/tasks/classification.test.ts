@@ -23,7 +23,7 @@ function rows(batch: Batch): string[] {
 function everything(task: PreparedTask): { train: string[]; validation: string[] } {
   const r = new Random(1)
   return {
-    train: rows(task.trainBatch(task.trainSize, () => r.next())),
+    train: rows(task.trainBatch(task.trainSize, () => r.next(), 0)),
     validation: task.validationBatches(1000).flatMap(rows).sort()
   }
 }
@@ -70,7 +70,7 @@ describe('prepareClassification', () => {
 
   it('returns Int32 batches shaped [batch, steps] and [batch]', () => {
     const task = prepareClassification(spec({ maxLength: 3 }), oneFile('l.txt', labelled), options)
-    const batch = task.trainBatch(3, Math.random)
+    const batch = task.trainBatch(3, Math.random, 0)
     expect(batch.x).toBeInstanceOf(Int32Array)
     expect(batch.y).toBeInstanceOf(Int32Array)
     expect(batch.xShape).toEqual([3, 3])

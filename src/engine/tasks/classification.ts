@@ -134,7 +134,10 @@ export function prepareClassification(
   }
   const train = encode(trainIndices)
   const validation = encode(validationIndices)
-  const sample = createEpochSampler(trainIndices.length)
+  const sample = createEpochSampler(
+    trainIndices.length,
+    deriveSeed(options.seed, 'classification-epochs')
+  )
   const batchOf = (data: { x: Int32Array; y: Int32Array }, rows: ArrayLike<number>): Batch => ({
     x: gatherRows(data.x, steps, rows),
     xShape: [rows.length, steps],
@@ -154,7 +157,7 @@ export function prepareClassification(
     steps,
     trainSize: trainIndices.length,
     validationSize: validationIndices.length,
-    trainBatch: (batchSize, random) => batchOf(train, sample(batchSize, random)),
+    trainBatch: (batchSize, _random, step) => batchOf(train, sample(batchSize, step * batchSize)),
     validationBatches: (batchSize) =>
       batchRanges(validationIndices.length, batchSize).map(([from, to]) =>
         batchOf(

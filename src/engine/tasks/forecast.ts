@@ -2,6 +2,7 @@
  * Time-series forecasting from a CSV: a window of `lookback` past rows → the target `horizon`
  * rows after the window's last row (many-to-one regression).
  */
+import { deriveSeed } from './random'
 import type { CsvColumn } from '../../shared/domain/dataset'
 import type { TaskSpec } from '../../shared/domain/task'
 import {
@@ -149,7 +150,7 @@ export function prepareForecast(
   const targetScale = { mean: encoded[0].means[0], std: encoded[0].stds[0] }
 
   const trainCount = nTrain - L - h + 1
-  const sample = createEpochSampler(trainCount)
+  const sample = createEpochSampler(trainCount, deriveSeed(options.seed, 'forecast-epochs'))
   // Validation window k predicts row nTrain + k and starts L + h − 1 rows before it.
   const validationStart = (k: number): number => nTrain + k - h - L + 1
   const validationCount = N - nTrain
@@ -180,7 +181,7 @@ export function prepareForecast(
     steps: L,
     trainSize: trainCount,
     validationSize: validationCount,
-    trainBatch: (batchSize, random) => batchOf(sample(batchSize, random)),
+    trainBatch: (batchSize, _random, step) => batchOf(sample(batchSize, step * batchSize)),
     validationBatches: (batchSize) =>
       batchRanges(validationCount, batchSize).map(([from, to]) =>
         batchOf(Array.from({ length: to - from }, (_, i) => validationStart(from + i)))

@@ -56,7 +56,7 @@ function sumOf(source: string): number {
 function all(task: PreparedTask): { train: Batch; validation: Batch[] } {
   const r = new Random(1)
   return {
-    train: task.trainBatch(task.trainSize, () => r.next()),
+    train: task.trainBatch(task.trainSize, () => r.next(), 0),
     validation: task.validationBatches(10_000)
   }
 }

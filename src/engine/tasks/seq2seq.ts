@@ -124,7 +124,7 @@ export function prepareSeq2Seq(
     yShape: [rows.length, D],
     yMask: gatherRows(data.yMask, D, rows)
   })
-  const sample = createEpochSampler(split.train.length)
+  const sample = createEpochSampler(split.train.length, deriveSeed(options.seed, 'seq2seq-epochs'))
 
   return {
     kind: 'seq2seq',
@@ -135,7 +135,7 @@ export function prepareSeq2Seq(
     decoder: { vocabSize: targetVocabulary.length, startToken: 1, endToken: 2, maxSteps: D },
     trainSize: split.train.length,
     validationSize: split.validation.length,
-    trainBatch: (batchSize, random) => batchOf(train, sample(batchSize, random)),
+    trainBatch: (batchSize, _random, step) => batchOf(train, sample(batchSize, step * batchSize)),
     validationBatches: (batchSize) =>
       batchRanges(split.validation.length, batchSize).map(([from, to]) =>
         batchOf(

@@ -61,11 +61,11 @@ describe('prepareSynthetic: adding', () => {
     expect(plain(other.validationBatches(10)[0])).not.toEqual(plain(task.validationBatches(10)[0]))
     const draw = (seed: number) => {
       const fresh = prepareSynthetic(spec({ problem: 'adding', length: 10 }), {
-        seed: 1,
+        seed,
         validationSplit: 0.1
       })
       const r = new Random(seed)
-      return plain(fresh.trainBatch(4, () => r.next()))
+      return plain(fresh.trainBatch(4, () => r.next(), 0))
     }
     expect(draw(3)).toEqual(draw(3))
     expect(draw(3)).not.toEqual(draw(4))
@@ -83,7 +83,7 @@ describe('prepareSynthetic: sequence-sum', () => {
     expect(task.metadata.targetScale).toEqual({ mean: 0, std: 400 })
     expect(task.metadata.inputScale).toBe(0.01)
     const r = new Random(1)
-    const batch = task.trainBatch(50, () => r.next())
+    const batch = task.trainBatch(50, () => r.next(), 0)
     expect(batch.xShape).toEqual([50, 4, 1])
     const bad: number[] = []
     for (let b = 0; b < 50; b++) {
@@ -110,7 +110,7 @@ describe('prepareSynthetic: sequence-sum', () => {
     const validation = task.validationBatches(100).flatMap(startsOf)
     expect(validation.every((a) => held.includes(a))).toBe(true)
     const r = new Random(2)
-    const train = startsOf(task.trainBatch(task.trainSize, () => r.next()))
+    const train = startsOf(task.trainBatch(task.trainSize, () => r.next(), 0))
     expect(train.some((a) => held.includes(a))).toBe(false)
   })
 

@@ -78,7 +78,7 @@ export function prepareSynthetic(task: SyntheticSpec, options: PrepareOptions): 
     actual[k] = problem.generate(random, scratch, true)
   }
   const predicted = new Float64Array(measured).fill(problem.baseline.value)
-  const sample = createEpochSampler(nTrain)
+  const sample = createEpochSampler(nTrain, deriveSeed(options.seed, 'synthetic-epochs'))
 
   return {
     kind: 'synthetic',
@@ -88,7 +88,7 @@ export function prepareSynthetic(task: SyntheticSpec, options: PrepareOptions): 
     steps: T,
     trainSize: nTrain,
     validationSize: nValidation,
-    trainBatch: (batchSize, random) => batchOf(sample(batchSize, random)),
+    trainBatch: (batchSize, _random, step) => batchOf(sample(batchSize, step * batchSize)),
     validationBatches: (batchSize) =>
       batchRanges(nValidation, batchSize).map(([from, to]) =>
         batchOf(Array.from({ length: to - from }, (_, k) => nTrain + from + k))

@@ -38,7 +38,7 @@ describe('prepareTextGeneration', () => {
       options
     )
     // Offsets ⌊r × (24 − 4)⌋: 0 and 19. Text from 19: "b c a b \n" → 2 3 1 2 0.
-    const batch = task.trainBatch(2, sequence(0, 0.999))
+    const batch = task.trainBatch(2, sequence(0, 0.999), 0)
     expect(batch.x).toBeInstanceOf(Int32Array)
     expect(batch.y).toBeInstanceOf(Int32Array)
     expect(plain(batch)).toEqual({
@@ -127,7 +127,7 @@ describe('prepareTextGeneration', () => {
     const task = prepareTextGeneration(spec({ sequenceLength: 8 }), source, options)
     const draw = (seed: number) => {
       const r = new Random(seed)
-      return plain(task.trainBatch(4, () => r.next()))
+      return plain(task.trainBatch(4, () => r.next(), 0))
     }
     expect(draw(5)).toEqual(draw(5))
     expect(draw(5)).not.toEqual(draw(6))
@@ -173,7 +173,7 @@ describe('prepareTextGeneration', () => {
     expect(batches[0].xShape).toEqual([32, 64])
     expect(batches[6].xShape).toEqual([8, 64])
     const r = new Random(1)
-    const batch = task.trainBatch(32, () => r.next())
+    const batch = task.trainBatch(32, () => r.next(), 0)
     expect(batch.x.length).toBe(32 * 64)
     // y is x shifted by one.
     expect(Array.from(batch.x.subarray(1, 64))).toEqual(Array.from(batch.y.subarray(0, 63)))

@@ -66,10 +66,12 @@ export interface PreparedTask {
   trainSize: number
   validationSize: number
   /**
-   * A training batch drawn with `random` (uniform in [0, 1)), so a seed fixes the order.
-   * Text tasks sample random windows; others sample examples without replacement per epoch.
+   * The training batch of optimiser step `step` (0-based). Text tasks sample random windows with
+   * `random` (uniform in [0, 1), whose state checkpoints keep); example tasks take the examples at
+   * stream position `step × batchSize` of a per-epoch seeded permutation. Either way a resumed run
+   * draws exactly the batches the uninterrupted run would have drawn.
    */
-  trainBatch(batchSize: number, random: () => number): Batch
+  trainBatch(batchSize: number, random: () => number, step: number): Batch
   /** The validation split, in fixed batches (same every call). */
   validationBatches(batchSize: number): Batch[]
   baseline: Baseline | null

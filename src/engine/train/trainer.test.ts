@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MetricPoint } from '../../shared/domain/run'
 import { selectBackend } from '../compute-backend'
+import { prepareTask } from '../tasks'
 import { deterministic, recorder, train } from './test-hooks'
 import { firstTokenTask, firstValueTask, patternTask, runConfig } from './test-tasks'
 import type { CheckpointData } from './types'
@@ -70,6 +71,29 @@ describe('the training loop (cpu)', () => {
     expect(resumed.bestValLoss).toBe(uninterrupted.bestValLoss)
     expect(resumed.finalMetrics.val_loss).toBe(uninterrupted.finalMetrics.val_loss)
     expect(second.checkpoints.at(-1)?.weights).toEqual(straight.checkpoints.at(-1)?.weights)
+  })
+
+  it('resumes an example-based task (epoch sampler) exactly too', async () => {
+    // The adding problem draws examples without replacement per epoch; 12 examples of batch 4
+    // cross two epoch boundaries in 20 steps, so a sampler that lost its place would diverge.
+    const adding = () =>
+      prepareTask({ kind: 'synthetic', problem: 'adding', length: 5, examples: 120 }, null, {
+        seed: 3,
+        validationSplit: 0.1
+      })
+    const config = runConfig(
+      { cell: 'gru', layers: [{ units: 4 }] },
+      { maxSteps: 20, batchSize: 36, evalEvery: 5, checkpointEvery: 10, logEvery: 1 }
+    )
+    const straight = recorder()
+    await train(config, adding(), straight.hooks)
+    const first = recorder((call) => (call === 7 ? 'stop' : 'continue'))
+    await train(config, adding(), first.hooks)
+    const second = recorder()
+    await train(config, adding(), second.hooks, { resume: first.checkpoints.at(-1) })
+    const after = (metrics: MetricPoint[]) => deterministic(metrics.filter((m) => m.step > 7))
+    expect(after(second.metrics).filter(([, name]) => name === 'loss')).toHaveLength(13)
+    expect(after(second.metrics)).toEqual(after(straight.metrics))
   })
 
   it('fails with the step named and remedies when the loss turns NaN', async () => {

@@ -10,9 +10,9 @@
  * checkpoint stores, dropout masks from `(seed, step, site)` (tfjs's own Dropout layer reuses one
  * mask for ever when seeded, so the eager pass draws its own), text samples from `(seed, step)`.
  * The learning rate is a pure function of the step. A run stopped at step k and resumed from its
- * checkpoint therefore produces exactly the metrics the uninterrupted run would have, provided the
- * task's `trainBatch` depends only on the generator it is given (text windows do; an epoch sampler
- * that keeps its place in a closure restarts its epoch on resume).
+ * checkpoint therefore produces exactly the metrics the uninterrupted run would have: `trainBatch`
+ * depends only on the generator it is given and the step (text windows draw from the generator;
+ * example tasks take stream position `step × batchSize` of a seeded per-epoch permutation).
  */
 import * as tf from '@tensorflow/tfjs'
 import type { MetricPoint } from '../../shared/domain/run'
@@ -206,7 +206,7 @@ export async function trainRun(
 
       // 3. One optimiser step.
       const started = now()
-      const batch = task.trainBatch(training.batchSize, () => random.next())
+      const batch = task.trainBatch(training.batchSize, () => random.next(), step)
       const lr = learningRateAt(training, step)
       setLearningRate(optimizer, lr)
       const outcome = trainStep(net, optimizer, task.head, batch, {

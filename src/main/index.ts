@@ -2,12 +2,14 @@
  * The Electron shell: one hardened window, IPC handlers generated from the contract, and the
  * backend opened in the app's user-data folder. Everything else lives in plain-Node modules.
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { openStudio, type Studio } from '../backend/studio'
+import trainerEntry from '../engine/worker/trainer-process?modulePath'
 import { forwardEvents, registerIpcHandlers } from './ipc'
 import { hardenContents, hardenSession, isTrustedSender, SECURE_WEB_PREFERENCES } from './security'
+import { utilityProcessHost } from './utility-process-host'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const rendererIndex = join(here, '../renderer/index.html')
@@ -50,7 +52,12 @@ async function start(): Promise<void> {
     home: process.env.RNN_STUDIO_HOME ?? app.getPath('userData'),
     resourcesDir,
     version: app.getVersion(),
-    log
+    log,
+    // Trainers run in Electron utility processes, from the bundled worker entry.
+    processHost: utilityProcessHost((path, args, options) =>
+      utilityProcess.fork(path, args, options)
+    ),
+    trainerEntry
   })
   registerIpcHandlers(
     ipcMain,
@@ -65,7 +72,20 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('will-quit', () => studio.close())
+  // Quitting stops live runs with a checkpoint first (a few seconds at most), so they resume cleanly.
+  let quitting = false
+  app.on('before-quit', (event) => {
+    if (quitting) return
+    event.preventDefault()
+    quitting = true
+    void studio
+      .shutdown(5000)
+      .catch((error: unknown) => log(`shutdown failed: ${String(error)}`))
+      .finally(() => {
+        studio.close()
+        app.quit()
+      })
+  })
 }
 
 start().catch((error: unknown) => {

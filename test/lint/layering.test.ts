@@ -28,6 +28,7 @@ describe('import layering', () => {
     ['src/preload/x.ts', "import { z } from 'zod'; void z"],
     ['src/preload/x.ts', "import '../shared/api/contract'"],
     ['src/renderer/src/lib/x.ts', "import '../../../backend/studio'"],
+    ['src/main/x.ts', "import '../engine/train/trainer'"],
     ['src/renderer/src/lib/x.ts', "import { readFileSync } from 'node:fs'; void readFileSync"]
   ])('%s refuses %s', async (filePath, code) => {
     expect(await layeringErrors(filePath, code)).toHaveLength(1)
@@ -39,7 +40,8 @@ describe('import layering', () => {
     ['src/backend/x.ts', "import '../engine/compute-backend'"],
     ['src/backend/x.ts', "import '../store/runs'"],
     ['src/preload/x.ts', "import '../shared/api/channels'"],
-    ['src/main/x.ts', "import '../backend/studio'"]
+    ['src/main/x.ts', "import '../backend/studio'"],
+    ['src/main/x.ts', "import entry from '../engine/worker/trainer-process?modulePath'; void entry"]
   ])('%s allows %s', async (filePath, code) => {
     expect(await layeringErrors(filePath, code)).toEqual([])
   })

@@ -20,7 +20,17 @@ function layer(files, { modules = [], folders = [], why }) {
 const NODE = 'node:.*'
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'resources/', 'coverage/', 'test-results/'] },
+  {
+    ignores: [
+      'out/',
+      'dist/',
+      'node_modules/',
+      'resources/',
+      'coverage/',
+      'test-results/',
+      'bench/results/'
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

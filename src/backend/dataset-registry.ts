@@ -12,6 +12,12 @@ export interface RegisterOptions {
   kind?: DatasetKind
   isSample?: boolean
   notice?: string
+  /**
+   * For files the studio owns (uploads): called once the data has passed every check, just before
+   * the insert, to move the files to their permanent place; returns the path to record. Never
+   * called for refused data or for content already registered. Absent: the path is recorded as is.
+   */
+  adopt?: (contentHash: string) => Promise<string>
 }
 
 /** sha256 over each file's name and bytes, in order: renaming a class file changes the dataset. */
@@ -52,10 +58,11 @@ export async function registerDatasetFromPath(
     }
     throw error
   }
+  const sourcePath = options.adopt ? await options.adopt(contentHash) : path
   const dataset = insertDataset(db, {
     name: options.name ?? source.name ?? basename(path),
     kind: inspected.kind,
-    sourcePath: path,
+    sourcePath,
     contentHash,
     sizeBytes: source.files.reduce((sum, f) => sum + f.bytes.byteLength, 0),
     stats: inspected.stats,

@@ -31,7 +31,14 @@ export function resolveHome(
   return defaultHome(process.platform, env)
 }
 
-/** Files inside a studio home. */
-export function homeLayout(home: string): { database: string; datasets: string } {
-  return { database: join(home, 'studio.db'), datasets: join(home, 'datasets') }
+/**
+ * Files inside a studio home: the database, imported datasets (`datasets/<contentHash>/`, kept
+ * there so they outlive the user's originals) and uploads still in progress (`imports/`).
+ */
+export function homeLayout(home: string): { database: string; datasets: string; imports: string } {
+  return {
+    database: join(home, 'studio.db'),
+    datasets: join(home, 'datasets'),
+    imports: join(home, 'imports')
+  }
 }

@@ -23,11 +23,13 @@ import {
   listCheckpoints,
   listMetrics,
   listRecentSamples,
+  listRuns,
   metricNames,
   updateRun,
   type Sample
 } from '../store'
-import { downsampleSeries } from './downsample'
+import { preflightRun } from './run-preflight'
+import { downsampleSeries } from '../shared/api/downsample'
 import type { StudioEventBus } from './event-bus'
 import { RESULT_SAMPLE_TYPE, type RunSupervisor } from './run-supervisor'
 
@@ -41,6 +43,7 @@ type RunMethodName =
   | 'listSamples'
   | 'deleteRun'
   | 'renameRun'
+  | 'listRunStats'
 
 export type RunMethods = Pick<StudioService, RunMethodName & StudioMethod>
 
@@ -218,6 +221,7 @@ export function createRunMethods(options: RunServiceOptions): RunMethods {
           )
         }
       }
+      await preflightRun(config, dataset)
       let run: RunSummary
       try {
         run = createRun(db, {
@@ -344,6 +348,21 @@ export function createRunMethods(options: RunServiceOptions): RunMethods {
       deleteRun(db, runId)
       events.emit('runDeleted', { runId })
       return {}
+    },
+
+    async listRunStats() {
+      return listRuns(db, { limit: 10_000 }).map((run) => {
+        let best: { step: number; value: number } | null = null
+        for (const p of listMetrics(db, run.id, { name: 'val_loss' })) {
+          if (Number.isFinite(p.value) && (best === null || p.value < best.value)) best = p
+        }
+        return {
+          runId: run.id,
+          bestValLoss: best?.value ?? null,
+          bestStep: best?.step ?? null,
+          lastStep: lastMetricStep(db, run.id)
+        }
+      })
     },
 
     async renameRun({ runId, name }) {

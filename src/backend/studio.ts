@@ -19,9 +19,13 @@ import {
   markRunningRunsInterrupted,
   openDatabase
 } from '../store'
+import { DatasetImports, removeStaleImports } from './dataset-import'
 import { registerDatasetFromPath, type RegisterOptions } from './dataset-registry'
 import { StudioEventBus } from './event-bus'
+import { createExportMethods, type ExportMethods } from './export-service'
+import { createInferenceMethods, type InferenceMethods } from './inference'
 import { homeLayout } from './paths'
+import { listPresetInfos } from './presets'
 import { childProcessHost, type ProcessHost } from './process-host'
 import { createRunMethods } from './run-service'
 import { RunSupervisor } from './run-supervisor'
@@ -65,6 +69,10 @@ export interface Studio {
   home: string
   /** Owns the trainer processes; exposed for shells that need to know what is training. */
   supervisor: RunSupervisor
+  /** The networks kept for inference; exposed for tests. */
+  inference: InferenceMethods
+  /** The export methods, with the CLI's variants that take a folder (export-service.ts). */
+  exporter: ExportMethods
   /** Registers a file or folder from a path the *user* chose (CLI argument, Electron dialog). */
   addDatasetFromPath(path: string, options?: RegisterOptions): Promise<DatasetSummary>
   /**
@@ -108,11 +116,22 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
   const interrupted = markRunningRunsInterrupted(db, isOtherLiveProcess)
   if (interrupted > 0)
     log(`${interrupted} run(s) were running when the studio last stopped: marked interrupted`)
+  const stale = removeStaleImports(layout.imports, isOtherLiveProcess)
+  if (stale > 0) log(`removed ${stale} unfinished import(s) left by an earlier studio process`)
   const added = await registerSamples(db, options.resourcesDir, log)
   if (added > 0) log(`registered ${added} sample dataset(s)`)
 
   const events = new StudioEventBus((error) => log(`event listener failed: ${String(error)}`))
+  const imports = new DatasetImports({
+    db,
+    datasetsDir: layout.datasets,
+    stagingDir: join(layout.imports, String(process.pid)),
+    onAdded: () => events.emit('datasetsChanged', {})
+  })
+  // One activation per process: getStudioInfo reports it, inference needs it before tfjs runs.
   let backendInfo: Promise<BackendInfo> | null = null
+  const activateBackend = (): Promise<BackendInfo> =>
+    (backendInfo ??= (options.probeBackend ?? activateComputeBackend)())
   const supervisor = new RunSupervisor({
     db,
     events,
@@ -122,14 +141,21 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
     log
   })
 
+  const inference = createInferenceMethods({ db, events, activateBackend })
+  const exporter = createExportMethods({
+    db,
+    home: options.home,
+    version: options.version,
+    activateBackend
+  })
+
   const service: StudioService = {
     async getStudioInfo() {
-      backendInfo ??= (options.probeBackend ?? activateComputeBackend)()
       return {
         version: options.version,
         home: options.home,
         databasePath: layout.database,
-        backend: await backendInfo
+        backend: await activateBackend()
       }
     },
     async listDatasets() {
@@ -140,16 +166,34 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
       if (!dataset) throw new ApiError('NOT_FOUND', `There is no dataset with id ${datasetId}.`)
       return dataset
     },
+    beginImport: (input) => imports.begin(input),
+    uploadChunk: (input) => imports.upload(input),
+    finishImport: (input) => imports.finish(input),
+    async cancelImport(input) {
+      await imports.cancel(input)
+      return {}
+    },
     async listRuns(query) {
       return listRuns(db, query)
     },
-    ...createRunMethods({ db, supervisor, events })
+    async listPresets() {
+      return listPresetInfos(db)
+    },
+    ...createRunMethods({ db, supervisor, events }),
+    describeModel: inference.describeModel,
+    sampleText: inference.sampleText,
+    predict: inference.predict,
+    forecast: inference.forecast,
+    exportRun: exporter.exportRun,
+    exportCurves: exporter.exportCurves
   }
 
   let closed = false
   function close(): void {
     if (closed) return
     closed = true
+    imports.dispose()
+    inference.dispose()
     supervisor.dispose()
     db.close()
   }
@@ -160,6 +204,8 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
     db,
     home: options.home,
     supervisor,
+    inference,
+    exporter,
     async addDatasetFromPath(path, registerOptions) {
       const { dataset, created } = await registerDatasetFromPath(db, path, registerOptions)
       if (created) events.emit('datasetsChanged', {})

@@ -11,6 +11,7 @@ import { startBrowserMode } from '../server/browser-mode'
 import { StoreError } from '../store/errors'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error'
 import { datasetsCommand } from './commands/datasets'
+import { exportCommand } from './commands/export'
 import { predictCommand, sampleCommand } from './commands/inference'
 import { runsCommand } from './commands/runs'
 import { processInterrupts, resumeCommand, trainCommand, type Interrupts } from './commands/train'
@@ -71,10 +72,25 @@ const OPTIONS = {
   prime: { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
-  input: { type: 'string' }
+  input: { type: 'string' },
+  // export
+  format: { type: 'string' },
+  out: { type: 'string' },
+  checkpoint: { type: 'string' },
+  curves: { type: 'boolean' }
 } as const
 
-const COMMANDS = ['info', 'datasets', 'runs', 'web', 'train', 'resume', 'sample', 'predict']
+const COMMANDS = [
+  'info',
+  'datasets',
+  'runs',
+  'web',
+  'train',
+  'resume',
+  'sample',
+  'predict',
+  'export'
+]
 
 export interface CliContext {
   output?: Output
@@ -156,6 +172,8 @@ export async function runCli(argv: string[], context: CliContext = {}): Promise<
       await sampleCommand(studio, rest, values, output)
     } else if (command === 'predict') {
       await predictCommand(studio, rest, values, output)
+    } else if (command === 'export') {
+      await exportCommand(studio, rest, values, output)
     } else {
       const port = values.port === undefined ? 0 : Number(values.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535)

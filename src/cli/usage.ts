@@ -42,6 +42,12 @@ Commands:
         --temperature T        0 = most likely, 1 = as learnt (0.8)   --top-k K   --seed N
   predict RUN --input X        a classification, forecast or seq2seq run's answer for one
                                input: text, or feature rows as "1,2;3,4" or [[1,2],[3,4]]
+  export RUN                   write a run's model with studio.json and a README (how to use it)
+        --format F             tfjs (TensorFlow.js Layers) | onnx | all (default all)
+        --checkpoint C         best (default; the latest when none is best) | latest | STEP
+        --out DIR              a new or empty folder (default: <home>/exports/<run>-<time>/)
+  export RUN --curves          write the run's metrics.csv and config.json, for reports
+        --out DIR              as above
   web                          serve the studio to a browser on 127.0.0.1 (browser mode)
         --port N               port to listen on (default: any free port)
 

@@ -117,7 +117,19 @@ export function createFakeService(): { service: StudioService; calls: [string, u
     listMetrics: notInFake,
     listSamples: notInFake,
     deleteRun: notInFake,
-    renameRun: notInFake
+    renameRun: notInFake,
+    beginImport: notInFake,
+    uploadChunk: notInFake,
+    finishImport: notInFake,
+    cancelImport: notInFake,
+    listRunStats: notInFake,
+    listPresets: notInFake,
+    describeModel: notInFake,
+    sampleText: notInFake,
+    predict: notInFake,
+    forecast: notInFake,
+    exportRun: notInFake,
+    exportCurves: notInFake
   }
   return { service, calls }
 }

@@ -1,15 +1,14 @@
 /**
  * `rnn-studio sample RUN` and `rnn-studio predict RUN`: load a run's best checkpoint (its latest
  * when none is marked best) into this process and use the network. Loading tfjs takes a second or
- * two, which is fine for a one-off command; the app will do this in a worker instead.
+ * two, which is fine for a one-off command. The checkpoint is chosen and read as the studio's
+ * playground does (backend/inference.ts); the command only adds its flags and output.
  */
+import { usableCheckpoint } from '../../backend/inference'
 import type { Studio } from '../../backend/studio'
 import { activateComputeBackend } from '../../engine/compute-backend'
 import { loadModelFromCheckpoint } from '../../engine/train/checkpoint'
 import { predict, sampleText } from '../../engine/train/sample'
-import type { CheckpointData, CheckpointMeta } from '../../engine/train/types'
-import { ApiError } from '../../shared/api/errors'
-import { bestCheckpoint, getRun, latestCheckpoint, type Checkpoint } from '../../store'
 import { UsageError } from '../cli-error'
 import type { Output } from '../output'
 import { parseRunId } from './train'
@@ -21,32 +20,6 @@ export interface SampleFlags {
   'top-k'?: string
   seed?: string
   backend?: string
-}
-
-/** The checkpoint a run's model is used from, as the engine reads it. */
-function usableCheckpoint(studio: Studio, runId: Parameters<typeof getRun>[1]): CheckpointData {
-  const run = getRun(studio.db, runId)
-  if (run === undefined) throw new ApiError('NOT_FOUND', `There is no run with id ${runId}.`)
-  const row: Checkpoint | undefined =
-    bestCheckpoint(studio.db, runId) ?? latestCheckpoint(studio.db, runId)
-  if (row === undefined) {
-    throw new ApiError(
-      'NOT_FOUND',
-      `Run ${runId} has no checkpoint yet: it writes one at each evaluation and every checkpointEvery steps.`
-    )
-  }
-  const meta = row.meta as CheckpointMeta & { epoch?: number }
-  return {
-    step: row.step,
-    epoch: meta.epoch ?? 0,
-    // Copies: a blob read from SQLite may sit at any offset of a shared buffer, and the engine
-    // views weights as float32.
-    weights: new Uint8Array(row.weights),
-    optimizerState: row.optimizerState === null ? null : new Uint8Array(row.optimizerState),
-    valLoss: row.valLoss,
-    isBest: row.isBest,
-    meta
-  }
 }
 
 function numberFlag(
@@ -79,7 +52,7 @@ export async function sampleCommand(
     topK: Math.round(numberFlag('top-k', flags['top-k'], 0, 0, 100_000)),
     seed: Math.round(numberFlag('seed', flags.seed, Date.now() % 2 ** 31, 0, 2 ** 31 - 1))
   }
-  const checkpoint = usableCheckpoint(studio, runId)
+  const checkpoint = usableCheckpoint(studio.db, runId)
   if (checkpoint.meta.config.task.kind !== 'text-generation') {
     throw new UsageError(
       `Run ${runId} is a ${checkpoint.meta.config.task.kind} run: use rnn-studio predict ${runId} --input "…".`
@@ -142,7 +115,7 @@ export async function predictCommand(
 ): Promise<void> {
   const runId = parseRunId(args[0], 'predict')
   if (flags.input === undefined) throw new UsageError('predict needs --input "…".')
-  const checkpoint = usableCheckpoint(studio, runId)
+  const checkpoint = usableCheckpoint(studio.db, runId)
   const readsText = checkpoint.meta.taskShape.input.type === 'tokens'
   const input = readsText ? flags.input : parseFeatureRows(flags.input)
   await activateComputeBackend(flags.backend)

@@ -5,6 +5,7 @@
 export { DataError, type DataErrorCode } from './errors'
 export { decodeText, detectLineEndings, normaliseNewlines } from './decode'
 export {
+  checkSize,
   DEFAULT_MAX_BYTES,
   readDatasetSource,
   type DatasetFile,

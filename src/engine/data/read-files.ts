@@ -97,7 +97,12 @@ async function listDataFiles(dir: string): Promise<string[]> {
   return names
 }
 
-function checkSize(path: string, size: number, maxBytes: number): void {
+/**
+ * Refuses a source of `size` bytes over `maxBytes`, naming it `path` in the message. Exported for
+ * uploads (backend/dataset-import.ts), which check the declared sizes before any byte arrives.
+ * @throws DataError TOO_LARGE
+ */
+export function checkSize(path: string, size: number, maxBytes: number): void {
   if (size > maxBytes) {
     throw new DataError(
       'TOO_LARGE',

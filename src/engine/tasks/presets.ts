@@ -171,12 +171,15 @@ export const PRESETS: readonly Preset[] = [
     {
       name: 'adding-problem-lstm',
       task: { kind: 'synthetic', problem: 'adding', length: 50, examples: 20_000 },
-      network: { cell: 'lstm', layers: [{ units: 64 }] },
+      // Two numbers to keep: 32 cells are plenty, and a step costs a quarter of 64's on a CPU.
+      network: { cell: 'lstm', layers: [{ units: 32 }] },
       training: {
-        batchSize: 64,
-        learningRate: 1e-3,
-        maxSteps: 4000,
-        evalEvery: 200,
+        batchSize: 32,
+        // At 1e-3 the loss sits on the 1/6 plateau for thousands of steps; at 3e-3 an LSTM
+        // finds the marks after ~700 steps and is below MSE 0.01 by ~900 (bench/quality.ts).
+        learningRate: 3e-3,
+        maxSteps: 1500,
+        evalEvery: 100,
         clipNorm: 1 // long sequences: a tighter clip keeps early updates sane
       }
     }
@@ -208,19 +211,39 @@ export const PRESETS: readonly Preset[] = [
     {
       name: 'dates-seq2seq',
       task: { kind: 'seq2seq', source: { type: 'dates', examples: 20_000 } },
-      network: { cell: 'lstm', layers: [{ units: 128 }], embeddingSize: 32 },
-      training: { batchSize: 64, learningRate: 2e-3, maxSteps: 3000, evalEvery: 200 }
+      // A date is about 16 bits (year, month, day) for the encoder to carry to the decoder: 64
+      // units hold it, at a quarter of 128's cost per step over inputs up to 29 characters long.
+      network: { cell: 'lstm', layers: [{ units: 64 }], embeddingSize: 32 },
+      training: {
+        batchSize: 32,
+        // 5e-3 until step 1,000, then a fifth of it to settle. (A cosine decay from the start
+        // slows the middle: 91% exact at step 1,500.)
+        learningRate: 5e-3,
+        schedule: { type: 'step', every: 1000, gamma: 0.2 },
+        maxSteps: 1500,
+        evalEvery: 250
+      }
     }
   ),
   generated(
     'addition-seq2seq',
-    'Three-digit addition as text (“123+45” → “168”), the Keras addition RNN: the decoder must carry.',
+    'Two-digit addition as text (“12+45” → “57”), the Keras addition RNN: the decoder must carry. Expect every held-out sum right after a few minutes.',
     {
       name: 'addition-seq2seq',
-      task: { kind: 'seq2seq', source: { type: 'addition', digits: 3, examples: 50_000 } },
+      // All 10,000 two-digit questions, 1,000 of them held out. Keras's example uses three
+      // digits and 50,000 questions: ten times the steps for the same lesson.
+      task: { kind: 'seq2seq', source: { type: 'addition', digits: 2, examples: 10_000 } },
       // Keras's addition_rnn uses one 128-unit LSTM on each side.
       network: { cell: 'lstm', layers: [{ units: 128 }], embeddingSize: 16 },
-      training: { batchSize: 64, learningRate: 2e-3, maxSteps: 6000, evalEvery: 200 }
+      training: {
+        batchSize: 64,
+        // At a constant 5e-3 it gets 98% of a validation sample exactly right after 1,500 steps,
+        // then falls back to 79% at 2,250 before recovering; the cosine decay lets it settle.
+        learningRate: 5e-3,
+        schedule: { type: 'cosine', warmupSteps: 0, minFactor: 0.05 },
+        maxSteps: 2500,
+        evalEvery: 250
+      }
     }
   )
 ]

@@ -116,6 +116,10 @@ export function serveTrainer(
       void post({ type: 'sample', step, payload: { ...payload } })
     },
     async control(): Promise<ControlSignal> {
+      // A training step is one synchronous stretch of tfjs work, and awaiting a promise that is
+      // already resolved never lets the event loop turn: without this, the host's pause and stop
+      // and the metrics timer would wait until an evaluation awaits a checkpoint (or forever).
+      await new Promise<void>((resolve) => setImmediate(resolve))
       if (!announcedRunning && !stopRequested) {
         announcedRunning = true
         void post({ type: 'status', status: 'running' })

@@ -1,10 +1,10 @@
 import '@testing-library/svelte/vitest'
-import { fireEvent, render, screen } from '@testing-library/svelte'
+import { fireEvent, render, screen, within } from '@testing-library/svelte'
 import { tick } from 'svelte'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import App from './App.svelte'
 import { fakeClient } from './lib/testing/fake-client'
-import { csvDataset, textDataset } from './lib/testing/fixtures'
+import { csvDataset, run, runDetail, textDataset } from './lib/testing/fixtures'
 import type { StudioInfo } from '../../shared/api/contract'
 
 const info: StudioInfo = {
@@ -83,5 +83,52 @@ describe('App', () => {
     fake.setConnection('connected')
     await tick()
     expect(screen.queryByTestId('connection-problem')).toBeNull()
+  })
+})
+
+describe('App navigation', () => {
+  function handlers() {
+    return {
+      getStudioInfo: () => info,
+      listDatasets: () => [textDataset()],
+      listRuns: () => [],
+      listRunStats: () => [],
+      listPresets: () => [],
+      startRun: () => run(5, { status: 'queued', startedAt: null, finishedAt: null }),
+      getRun: () => runDetail(run(5, { status: 'queued', startedAt: null, finishedAt: null })),
+      listMetrics: () => [],
+      listSamples: () => []
+    }
+  }
+
+  afterEach(() => {
+    window.location.hash = ''
+  })
+
+  it('opens the screen the address names, marking it in the navigation', async () => {
+    window.location.hash = '#/runs'
+    render(App, { client: fakeClient(handlers()).client })
+    expect(await screen.findByRole('heading', { name: 'Runs' })).toBeTruthy()
+    const nav = screen.getByRole('navigation', { name: 'Main' })
+    expect(within(nav).getByRole('link', { name: 'Runs' }).getAttribute('aria-current')).toBe(
+      'page'
+    )
+    expect(within(nav).getByRole('link', { name: 'Home' }).getAttribute('aria-current')).toBeNull()
+  })
+
+  it('starts a run from New run and shows it', async () => {
+    window.location.hash = '#/new'
+    const fake = fakeClient(handlers())
+    render(App, { client: fake.client })
+    const start = await screen.findByTestId('start-button')
+    await vi.waitFor(() => expect((start as HTMLButtonElement).disabled).toBe(false))
+    await fireEvent.click(start)
+
+    await vi.waitFor(() => expect(window.location.hash).toBe('#/runs/5'))
+    expect(fake.calls.find((c) => c.method === 'startRun')?.input).toMatchObject({
+      task: { kind: 'text-generation', datasetId: 1 }
+    })
+    expect(await screen.findByTestId('run-name')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Stop' })).toHaveProperty('disabled', false)
   })
 })

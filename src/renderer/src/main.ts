@@ -1,3 +1,5 @@
+// First: the CSP forbids zod's `new Function`; the flag must be set before any schema is built.
+import './lib/state/zod-jitless'
 import { mount } from 'svelte'
 import App from './App.svelte'
 import { createStudioClient, pickTransport } from './lib/api/client'

@@ -10,6 +10,10 @@ export const API_METHOD_NAMES = [
   'getStudioInfo',
   'listDatasets',
   'getDataset',
+  'beginImport',
+  'uploadChunk',
+  'finishImport',
+  'cancelImport',
   'listRuns',
   'startRun',
   'pauseRun',
@@ -19,7 +23,15 @@ export const API_METHOD_NAMES = [
   'listMetrics',
   'listSamples',
   'deleteRun',
-  'renameRun'
+  'renameRun',
+  'listRunStats',
+  'listPresets',
+  'describeModel',
+  'sampleText',
+  'predict',
+  'forecast',
+  'exportRun',
+  'exportCurves'
 ] as const
 
 /** Mirrors `EVENT_NAMES` from contract.ts; a test keeps the two equal. */

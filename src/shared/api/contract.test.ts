@@ -24,6 +24,26 @@ describe('API contract', () => {
     expect(studioApi.listRuns.input.safeParse({ limit: 1e9 }).success).toBe(false)
   })
 
+  it('bounds the inference inputs', () => {
+    const runId = 1
+    expect(studioApi.sampleText.input.parse({ runId })).toEqual({
+      runId,
+      prime: '',
+      length: 200,
+      temperature: 0.8,
+      topK: 0
+    })
+    expect(studioApi.sampleText.input.safeParse({ runId, length: 2001 }).success).toBe(false)
+    expect(studioApi.sampleText.input.safeParse({ runId, topK: 1.5 }).success).toBe(false)
+    const row = Array.from({ length: 513 }, () => 0)
+    expect(studioApi.predict.input.safeParse({ runId, input: [row] }).success).toBe(false)
+    expect(studioApi.predict.input.safeParse({ runId, input: [[]] }).success).toBe(false)
+    expect(studioApi.predict.input.safeParse({ runId, input: 'x'.repeat(10_001) }).success).toBe(
+      false
+    )
+    expect(studioApi.predict.input.safeParse({ runId, input: [[1, 2]] }).success).toBe(true)
+  })
+
   it('applies defaults when parsing', () => {
     expect(studioApi.listRuns.input.parse({})).toEqual({ limit: 500 })
   })

@@ -12,12 +12,31 @@ import { DatasetId, RunId } from '../domain/ids'
 import { RunStatus, RunSummary } from '../domain/run'
 import { RunConfig } from '../domain/run-config'
 import {
+  BeginImport,
+  FinishedImport,
+  ImportId,
+  ImportRef,
+  UploadChunk,
+  UploadedChunk
+} from './imports'
+import { ExportCurvesInput, ExportCurvesOutput, ExportRunInput, ExportRunOutput } from './exports'
+import {
+  ForecastInput,
+  ForecastOutput,
+  ModelInfo,
+  PredictInput,
+  Prediction,
+  SampleTextInput,
+  SampleTextOutput
+} from './inference'
+import {
   ListMetricsQuery,
   ListSamplesQuery,
   MetricSeries,
   RenameRun,
   RunDetail,
   RunRef,
+  RunStats,
   StoredSample,
   type MetricPointData
 } from './runs'
@@ -42,10 +61,38 @@ export const RunQuery = z.strictObject({
   limit: z.number().int().positive().max(10_000).default(500)
 })
 
+/** A named starting point for the designer (engine/tasks/presets.ts), ready for this store. */
+export const PresetInfo = z.strictObject({
+  /** Kebab-case key, e.g. `tiny-shakespeare-char`. */
+  name: z.string(),
+  /** One line: what it trains and what to expect. */
+  description: z.string(),
+  /** The sample dataset it trains on (its name in the catalogue), or null for generated data. */
+  sample: z.string().nullable(),
+  /** The run config, with the sample's dataset id of this store filled in. */
+  config: RunConfig
+})
+export type PresetInfo = z.infer<typeof PresetInfo>
+
 export const studioApi = {
   getStudioInfo: { input: Empty, output: StudioInfo },
   listDatasets: { input: Empty, output: z.array(DatasetSummary) },
   getDataset: { input: z.strictObject({ datasetId: DatasetId }), output: DatasetSummary },
+  /**
+   * Dataset import by upload (drag and drop, file pickers): the UI sends file *contents*, never
+   * paths. Declares the files; refused with TOO_LARGE before any byte is sent when they are over
+   * the size limit. Staged in the studio home until finished or cancelled.
+   */
+  beginImport: { input: BeginImport, output: z.strictObject({ importId: ImportId }) },
+  /** One base64 chunk of one file, in order; any refusal cancels the whole import. */
+  uploadChunk: { input: UploadChunk, output: UploadedChunk },
+  /**
+   * Checks the uploaded files exactly like a dataset added from a path and registers them, kept in
+   * the studio home; refused data (UNSUPPORTED, with what to do) leaves the store untouched.
+   */
+  finishImport: { input: ImportRef, output: FinishedImport },
+  /** Drops an import and its staged files; a no-op for an import that is already gone. */
+  cancelImport: { input: ImportRef, output: Empty },
   listRuns: { input: RunQuery, output: z.array(RunSummary) },
   /**
    * Queues a run (it starts when a training slot is free). The dataset is checked first (it exists,
@@ -68,7 +115,30 @@ export const studioApi = {
   listSamples: { input: ListSamplesQuery, output: z.array(StoredSample) },
   /** Removes a run with its metrics, checkpoints and samples; refused while it is queued or training. */
   deleteRun: { input: RunRef, output: Empty },
-  renameRun: { input: RenameRun, output: RunSummary }
+  renameRun: { input: RenameRun, output: RunSummary },
+  /** Per-run numbers a runs table sorts by (best validation loss, last step), for every run. */
+  listRunStats: { input: Empty, output: z.array(RunStats) },
+  /**
+   * The named presets. One whose sample dataset is not registered in this store is left out
+   * (its config needs the dataset's id).
+   */
+  listPresets: { input: Empty, output: z.array(PresetInfo) },
+  /** What the run's network reads and answers, from its best checkpoint (else its latest). */
+  describeModel: { input: RunRef, output: ModelInfo },
+  /** Text from a text-generation run's network. */
+  sampleText: { input: SampleTextInput, output: SampleTextOutput },
+  /** The network's answer for one input: class probabilities, values, a decoding, next tokens. */
+  predict: { input: PredictInput, output: Prediction },
+  /** A forecast run's predictions over the last validation rows, with the persistence baseline. */
+  forecast: { input: ForecastInput, output: ForecastOutput },
+  /**
+   * Writes a run's checkpoint as TensorFlow.js and/or ONNX files with studio.json and README.md
+   * into `<home>/exports/<run-name>-<timestamp>/` and answers where (the API names no folders:
+   * see exports.ts). A format that cannot represent the network is refused (UNSUPPORTED).
+   */
+  exportRun: { input: ExportRunInput, output: ExportRunOutput },
+  /** Writes a run's metrics (metrics.csv) and config (config.json) for reports, like exportRun. */
+  exportCurves: { input: ExportCurvesInput, output: ExportCurvesOutput }
 } as const
 
 export type StudioMethod = keyof typeof studioApi

@@ -2,6 +2,9 @@
  * Thinning a metric series for display. A chart a few hundred pixels wide gains nothing from
  * 100 000 points, but averaging would hide what a user looks for in a loss curve (a spike, the
  * lowest validation loss), so each bucket keeps its extremes instead.
+ *
+ * Shared: the backend thins `listMetrics` replies with it (`maxPoints`), and the renderer thins
+ * the same series again once live points have grown them, so both give the same picture.
  */
 
 /** A point of a series; `value` null stands for NaN/±Infinity (see shared/api/runs.ts). */

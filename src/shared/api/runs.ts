@@ -113,3 +113,15 @@ export const ListSamplesQuery = z.strictObject({
 })
 
 export const RenameRun = z.strictObject({ runId: RunId, name: z.string().trim().min(1).max(200) })
+
+/** Numbers a runs table shows and sorts by, without fetching each run's detail. */
+export const RunStats = z.strictObject({
+  runId: RunId,
+  /** Validation loss of the best checkpoint; null before its first evaluation. */
+  bestValLoss: MetricValue,
+  /** Step of that checkpoint. */
+  bestStep: z.number().int().nonnegative().nullable(),
+  /** The highest step it logged a metric at; null before its first. */
+  lastStep: z.number().int().nonnegative().nullable()
+})
+export type RunStats = z.infer<typeof RunStats>

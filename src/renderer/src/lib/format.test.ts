@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  formatMetric,
+  formatRate,
   formatBytes,
   formatCount,
   formatDateTime,
@@ -111,5 +113,24 @@ describe('visibleChar', () => {
 describe('visibleText', () => {
   it('escapes each character', () => {
     expect(visibleText('a b\n')).toBe('a␠b\\n')
+  })
+})
+
+describe('formatMetric and formatRate', () => {
+  it('shows four significant digits, scientific at the extremes', () => {
+    expect(formatMetric(1.234567)).toBe('1.235')
+    expect(formatMetric(0.5)).toBe('0.5')
+    expect(formatMetric(0.000123)).toBe('1.23e-4')
+    expect(formatMetric(123456)).toBe('1.23e+5')
+    expect(formatMetric(0)).toBe('0')
+    expect(formatMetric(null)).toBe('—')
+    expect(formatMetric(Number.NaN)).toBe('—')
+  })
+
+  it('rounds rates to three significant digits with their unit', () => {
+    expect(formatRate(12.345, 'steps/s')).toBe('12.3 steps/s')
+    expect(formatRate(12_345.6, 'chars/s')).toBe('12,346 chars/s')
+    expect(formatRate(null, 'steps/s')).toBe('—')
+    expect(formatRate(4897.6, '')).toBe('4,898')
   })
 })

@@ -115,3 +115,27 @@ function codePointLabel(char: string): string {
   const code = char.codePointAt(0) ?? 0
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
 }
+
+/**
+ * A metric value at the precision a loss curve is read at: four significant digits, scientific
+ * notation for very small or large values. `1.234567` → `1.235`, `0.000123` → `1.23e-4`,
+ * `123456` → `1.23e+5`; `—` for a missing or non-finite value.
+ */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
+  const magnitude = Math.abs(value)
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)) {
+    return value.toExponential(2).replace(/\.?0+e/, 'e')
+  }
+  return String(Number(value.toPrecision(4)))
+}
+
+/**
+ * `12.345, 'steps/s'` → `12.3 steps/s`; three significant digits, grouped thousands. An empty
+ * unit gives the number alone.
+ */
+export function formatRate(value: number | null, unit: string): string {
+  if (value === null || !Number.isFinite(value)) return '—'
+  const shown = value >= 100 ? Math.round(value) : Number(value.toPrecision(3))
+  return unit === '' ? formatNumber(shown) : `${formatNumber(shown)} ${unit}`
+}

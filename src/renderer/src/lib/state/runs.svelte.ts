@@ -17,11 +17,17 @@ export class RunsState {
   }
 
   /**
-   * Reloads on every `runStatusChanged` event; returns the stop function. A full reload rather than a
-   * patch: a status change also moves `startedAt`/`finishedAt`/`error`, which the event does not carry.
+   * Reloads on every `runStatusChanged`, `runRenamed` and `runDeleted` event; returns the stop
+   * function. A full reload rather than a patch: a status change also moves
+   * `startedAt`/`finishedAt`/`error`, which the event does not carry.
    */
   start(): () => void {
-    return this.#client.on('runStatusChanged', () => void this.load())
+    const stops = [
+      this.#client.on('runStatusChanged', () => void this.load()),
+      this.#client.on('runRenamed', () => void this.load()),
+      this.#client.on('runDeleted', () => void this.load())
+    ]
+    return () => stops.forEach((stop) => stop())
   }
 
   /** Fetches the list; a newer call supersedes an older one still in flight. */

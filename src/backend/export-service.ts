@@ -22,6 +22,7 @@ import type { RunId } from '../shared/domain/ids'
 import type { RunSummary } from '../shared/domain/run'
 import {
   bestCheckpoint,
+  checkpointAt,
   getRun,
   latestCheckpoint,
   listCheckpoints,
@@ -155,8 +156,7 @@ export function defaultFolder(home: string, run: RunSummary, suffix: string, at:
 
 /**
  * The checkpoint `choice` names, read as the engine reads checkpoints.
- * @throws ApiError NOT_FOUND (no run, no checkpoint yet, no checkpoint at that step) or
- *   UNSUPPORTED (a step whose checkpoint the store cannot read back yet; see below)
+ * @throws ApiError NOT_FOUND (no run, no checkpoint yet, no checkpoint at that step)
  */
 export function chooseCheckpoint(
   db: Database.Database,
@@ -174,19 +174,12 @@ export function chooseCheckpoint(
   const best = bestCheckpoint(db, runId)
   if (choice === 'latest') return toCheckpointData(latest)
   if (choice === 'best') return toCheckpointData(best ?? latest)
-  const match = [best, latest].find((c) => c?.step === choice)
+  const match = checkpointAt(db, runId, choice)
   if (match !== undefined) return toCheckpointData(match)
   const steps = listCheckpoints(db, runId).map((c) => c.step)
-  if (!steps.includes(choice)) {
-    throw new ApiError(
-      'NOT_FOUND',
-      `Run ${runId} has no checkpoint at step ${choice}; its checkpoints are at steps ${steps.join(', ')}.`
-    )
-  }
-  // The store reads back only the best and the latest checkpoint with their weights.
   throw new ApiError(
-    'UNSUPPORTED',
-    `Run ${runId} has a checkpoint at step ${choice}, but only its best (step ${(best ?? latest).step}) and latest (step ${latest.step}) checkpoints can be exported for now.`
+    'NOT_FOUND',
+    `Run ${runId} has no checkpoint at step ${choice}; its checkpoints are at steps ${steps.join(', ')}.`
   )
 }
 

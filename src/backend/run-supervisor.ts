@@ -26,6 +26,7 @@ import {
 } from '../shared/protocol/trainer'
 import {
   addSample,
+  bestCheckpoint,
   appendMetrics,
   deleteMetricsAfter,
   deleteSamplesAfter,
@@ -289,6 +290,7 @@ export class RunSupervisor {
     }
 
     let resume: CheckpointPayload | null = null
+    let resumeBest: { step: number; weights: Uint8Array } | null = null
     let checkpointStep: number | null = null
     if (restart) {
       const checkpoint = latestCheckpoint(this.#db, runId)
@@ -309,6 +311,10 @@ export class RunSupervisor {
           valLoss: checkpoint.valLoss,
           isBest: checkpoint.isBest,
           meta: (checkpoint.meta ?? {}) as Record<string, unknown>
+        }
+        const best = checkpoint.isBest ? undefined : bestCheckpoint(this.#db, runId)
+        if (best !== undefined && best.step < checkpoint.step) {
+          resumeBest = { step: best.step, weights: best.weights }
         }
       }
     }
@@ -350,7 +356,8 @@ export class RunSupervisor {
       config,
       dataset:
         datasetRow === undefined ? null : { path: datasetRow.sourcePath, kind: datasetRow.kind },
-      resume
+      resume,
+      resumeBest
     })
   }
 

@@ -142,6 +142,20 @@ export function bestCheckpoint(db: Database.Database, runId: RunId): Checkpoint 
   return row === undefined ? undefined : toCheckpoint(row)
 }
 
+/** The run's checkpoint at `step` (the last one saved at that step), with blobs. */
+export function checkpointAt(
+  db: Database.Database,
+  runId: RunId,
+  step: number
+): Checkpoint | undefined {
+  const row = prepared<[number, number], FullRow>(
+    db,
+    `SELECT ${INFO_COLUMNS}, weights, optimizer_state FROM checkpoints
+     WHERE run_id = ? AND step = ? ORDER BY id DESC LIMIT 1`
+  ).get(runId, step)
+  return row === undefined ? undefined : toCheckpoint(row)
+}
+
 /** The run's checkpoints by step, without their blobs. */
 export function listCheckpoints(db: Database.Database, runId: RunId): CheckpointInfo[] {
   return prepared<[number], InfoRow>(

@@ -34,7 +34,13 @@ export {
   deleteMetricsAfter
 } from './metrics'
 export type { ListMetricsOptions } from './metrics'
-export { saveCheckpoint, latestCheckpoint, bestCheckpoint, listCheckpoints } from './checkpoints'
+export {
+  saveCheckpoint,
+  latestCheckpoint,
+  bestCheckpoint,
+  checkpointAt,
+  listCheckpoints
+} from './checkpoints'
 export type { NewCheckpoint, Checkpoint, CheckpointInfo } from './checkpoints'
 export {
   addSample,

@@ -67,7 +67,7 @@ export async function exportCommand(
     return
   }
   output.out(
-    `Exported run ${runId} (${result.isBest ? 'best' : 'latest'} checkpoint, step ${result.step}) to ${result.outDir}`
+    `Exported run ${runId} (${result.isBest ? 'best checkpoint' : 'checkpoint'}, step ${result.step}) to ${result.outDir}`
   )
   for (const file of result.files) output.out(`  ${file}`)
 }

@@ -9,6 +9,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -82,4 +83,52 @@ describe('writing an export folder atomically', () => {
     expect(readdirSync(locked)).toEqual([])
     chmodSync(locked, 0o755)
   })
+
+  // Root ignores permission bits (CI runs as root), so the same guarantees are also proven on real
+  // file systems that refuse writes to anyone: a read-only mount and a full one.
+  describe.skipIf(!canMount())('on file systems that refuse writes (tmpfs mounts, as root)', () => {
+    const mounted: string[] = []
+    afterAll(() => {
+      for (const dir of mounted) execFileSync('umount', [dir])
+    })
+    const tmpfs = (name: string, options: string): string => {
+      const dir = join(root, name)
+      mkdirSync(dir)
+      execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir])
+      mounted.push(dir)
+      return dir
+    }
+
+    it('refuses a read-only folder, with the reason', () => {
+      const readOnly = tmpfs('read-only', 'ro,size=64k')
+      expect(() => writeFolderAtomically(join(readOnly, 'export'), FILES)).toThrow(
+        /Cannot write the export to .*: the file system is read-only\. Nothing was written/
+      )
+      expect(readdirSync(readOnly)).toEqual([])
+    })
+
+    it('fails on a full disk and leaves nothing half-written', () => {
+      const full = tmpfs('full', 'size=64k')
+      const big = [FILES[0], { path: 'weights.bin', data: new Uint8Array(256 * 1024) }]
+      expect(() => writeFolderAtomically(join(full, 'export'), big)).toThrow(
+        /Cannot write the export to .*: the disk is full\. Nothing was written/
+      )
+      expect(readdirSync(full)).toEqual([])
+    })
+  })
 })
+
+/** Whether this process may mount a tmpfs (root on Linux, outside a locked-down container). */
+function canMount(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
+  const probe = mkdtempSync(join(tmpdir(), 'rnn-mount-probe-'))
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', probe], { stdio: 'ignore' })
+    execFileSync('umount', [probe])
+    return true
+  } catch {
+    return false
+  } finally {
+    rmSync(probe, { recursive: true, force: true })
+  }
+}

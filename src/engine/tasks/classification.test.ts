@@ -127,6 +127,21 @@ describe('prepareClassification', () => {
     expect(task.trainSize + task.validationSize).toBe(6)
   })
 
+  it('mixes the classes of a class folder in every validation batch, not file order', () => {
+    // Mid-training evaluation reads only the first validation batches: file order would show it
+    // the first class alone.
+    const names = (prefix: string) =>
+      Array.from({ length: 40 }, (_, i) => `${prefix}${String.fromCharCode(97 + (i % 26))}${i}`)
+    const source = folder('names', {
+      'A.txt': names('a').join('\n'),
+      'B.txt': names('b').join('\n'),
+      'C.txt': names('c').join('\n')
+    })
+    const task = prepareClassification(spec(), source, { seed: 3, validationSplit: 0.3 })
+    const [first] = task.validationBatches(12)
+    expect(new Set(first.y).size).toBe(3)
+  })
+
   it('is deterministic for a seed and splits differently for another', () => {
     const text = Array.from({ length: 40 }, (_, i) => `w${i}\t${i % 2 ? 'odd' : 'even'}`).join('\n')
     const split = (seed: number) => {

@@ -109,7 +109,12 @@ export function prepareClassification(
   }
   const ascending = (a: number, b: number): number => a - b
   trainIndices.sort(ascending)
-  validationIndices.sort(ascending)
+  // Validation in a seeded random order, not file order: a class folder lists its classes one
+  // after another, so the first few batches (what mid-training evaluation and the probe batch
+  // see) would otherwise hold only the first classes.
+  new Random(deriveSeed(options.seed, 'classification-validation-order')).shuffle(
+    validationIndices.sort(ascending)
+  )
 
   const counts = new Map<string, number>()
   for (const i of trainIndices) countTokens(texts[i], counts)

@@ -114,7 +114,11 @@ export function prepareSeq2Seq(
     return { x, decoderInput, y, yMask }
   }
   const train = encode(split.train)
-  const validation = encode(split.validation)
+  // Seeded random order, not file order: a pairs file may be sorted, and mid-training evaluation
+  // and the probe batch see only the first validation batches.
+  const validation = encode(
+    new Random(deriveSeed(options.seed, 'seq2seq-validation-order')).shuffle([...split.validation])
+  )
   const batchOf = (data: ReturnType<typeof encode>, rows: ArrayLike<number>): Batch => ({
     x: gatherRows(data.x, S, rows),
     xShape: [rows.length, S],

@@ -96,6 +96,46 @@ describe('the training loop (cpu)', () => {
     expect(after(second.metrics)).toEqual(after(straight.metrics))
   })
 
+  it('evaluates the best weights at the end, also after a resume', async () => {
+    // Plain SGD at a rate this high overshoots: validation loss bottoms out before the last step.
+    const config = runConfig(
+      { cell: 'rnn', layers: [{ units: 8 }], embeddingSize: 4 },
+      {
+        maxSteps: 30,
+        batchSize: 8,
+        optimizer: 'sgd',
+        momentum: 0.9,
+        learningRate: 3,
+        evalEvery: 3,
+        evalBatches: 1000,
+        checkpointEvery: 6
+      }
+    )
+    const straight = recorder()
+    const result = await train(config, patternTask(), straight.hooks)
+    const valLosses = straight.series('val_loss')
+    const [bestStep, bestLoss] = valLosses.reduce((a, b) => (b[1] < a[1] ? b : a))
+    expect(bestStep).toBeLessThan(30) // the test means something only if the best is not the last
+    expect(result.evaluation?.step).toBe(bestStep)
+    expect(result.evaluation?.metrics.val_loss).toBeCloseTo(bestLoss, 5)
+
+    // Stopped after the best step and resumed: the host hands the best checkpoint's weights back.
+    const stopAt = Math.ceil((bestStep + 1) / 6) * 6
+    const first = recorder((call) => (call === stopAt ? 'stop' : 'continue'))
+    await train(config, patternTask(), first.hooks)
+    const resumeFrom = first.checkpoints.at(-1) as CheckpointData
+    const bestCheckpoint = first.checkpoints.find((c) => c.isBest && c.step === bestStep)
+    expect(bestCheckpoint).toBeDefined()
+    const resumed = await train(config, patternTask(), recorder().hooks, {
+      resume: resumeFrom,
+      ...(resumeFrom.isBest
+        ? {}
+        : { resumeBest: { step: bestStep, weights: (bestCheckpoint as CheckpointData).weights } })
+    })
+    expect(resumed.evaluation?.step).toBe(bestStep)
+    expect(resumed.evaluation?.metrics.val_loss).toBe(result.evaluation?.metrics.val_loss)
+  })
+
   it('fails with the step named and remedies when the loss turns NaN', async () => {
     const r = recorder()
     const config = runConfig({ cell: 'rnn', layers: [{ units: 3 }] }, { maxSteps: 10, logEvery: 1 })

@@ -41,6 +41,8 @@ import type { CheckpointData, FinalEvaluation, TrainerHooks, TrainResult } from 
 export interface TrainOptions {
   /** Continue from this checkpoint: weights, optimiser state, step, batch sampler, best validation loss, patience. */
   resume?: CheckpointData
+  /** With `resume`, the weights of an earlier best checkpoint (the end-of-run evaluation uses them). */
+  resumeBest?: { step: number; weights: Uint8Array }
   /** The compute backend in use, recorded in checkpoints (the caller activates it). */
   backendName: string
   /** Clock in milliseconds since the epoch: metric times, throughput and the time budget. */
@@ -89,6 +91,8 @@ export async function trainRun(
     lastValLoss: null
   }
   const validation = task.validationBatches(training.batchSize)
+  // Tasks order their validation examples so that any prefix is a fair sample (class folders are
+  // shuffled, series and text are contiguous): the first evalBatches stand for the whole split.
   const evalSet = validation.slice(0, training.evalBatches)
   const probe = validation.length > 0 ? headRows(validation[0], PROBE_ROWS) : null
   const epochOf = (step: number): number =>
@@ -104,6 +108,9 @@ export async function trainRun(
 
   let lastCheckpointStep = -1
   let resumedAt = -1
+  // The weights of the best evaluation so far: the end-of-run evaluation reports these (what an
+  // export of the best checkpoint gives), not whatever the last step left after overfitting.
+  let best: { step: number; weights: ReturnType<typeof packModelWeights> } | null = null
   const writeCheckpoint = async (isBest: boolean): Promise<void> => {
     const weights = packModelWeights(net)
     const slots = await packOptimizerState(optimizer, names.stable)
@@ -144,6 +151,13 @@ export async function trainRun(
       run.evalsWithoutImprovement = meta.evalsWithoutImprovement
       run.lastValLoss = options.resume.valLoss
       random.state = meta.rngState
+      const bestWeights = options.resume.isBest
+        ? options.resume.weights
+        : options.resumeBest?.weights
+      const bestStep = options.resume.isBest ? options.resume.step : options.resumeBest?.step
+      if (bestWeights && bestStep !== undefined) {
+        best = { step: bestStep, weights: { data: bestWeights, manifest: meta.weights } }
+      }
       // The checkpoint already holds this step's evaluation and is this step's checkpoint.
       resumedAt = lastCheckpointStep = run.step
       hooks.log?.(`resumed at step ${run.step} from a checkpoint written on ${meta.backend}`)
@@ -178,7 +192,10 @@ export async function trainRun(
         hooks.onMetrics(points(step, lastValMetrics))
         const valLoss = lastValMetrics.val_loss
         improved = run.bestValLoss === null || valLoss < run.bestValLoss
-        if (improved) run.bestValLoss = valLoss
+        if (improved) {
+          run.bestValLoss = valLoss
+          best = { step, weights: packModelWeights(net) }
+        }
         run.evalsWithoutImprovement = improved ? 0 : run.evalsWithoutImprovement + 1
         run.lastValLoss = valLoss
         if (probe) reportSamples(net, task, probe, step, training.seed, hooks, options.sampleLength)
@@ -244,7 +261,11 @@ export async function trainRun(
 
     let evaluation: FinalEvaluation | null = null
     if (status !== 'failed' && validation.length > 0) {
-      evaluation = finalEvaluation(net, task, validation)
+      // A resumed run gets its best weights from the host; without them (no evaluation improved
+      // yet) the last weights are evaluated, and the evaluation's step says so.
+      const evaluatedStep = best && best.step !== run.step ? best.step : run.step
+      if (best && best.step !== run.step) setModelWeights(net, best.weights)
+      evaluation = { ...finalEvaluation(net, task, validation), step: evaluatedStep }
       hooks.onSample(run.step, { type: 'evaluation', evaluation })
     }
     const speed = throughput(session, training.batchSize, task.steps)

@@ -67,6 +67,8 @@ export interface Diagnostics {
 
 /** End-of-run evaluation on the validation split. */
 export interface FinalEvaluation {
+  /** The step whose weights were evaluated: the best validation loss's, or the last step's. */
+  step?: number
   metrics: Record<string, number>
   baseline: { name: string; metrics: Record<string, number> } | null
   /** Classification: rows = true class, columns = predicted class. */

@@ -30,6 +30,7 @@ export async function trainWithEngine(
   })
   return trainRun(config, task, context.hooks, {
     resume: job.resume ?? undefined,
+    resumeBest: job.resumeBest ?? undefined,
     backendName: backend.selected
   })
 }

@@ -36,6 +36,8 @@ export interface TrainerJob {
   dataset: { path: string; kind: DatasetKind } | null
   /** Continue from this checkpoint; null starts from fresh weights. */
   resume: CheckpointData | null
+  /** The best checkpoint's weights when it is older than `resume` (same manifest). */
+  resumeBest?: { step: number; weights: Uint8Array } | null
 }
 
 /** What a training function gets besides its job. */
@@ -196,7 +198,13 @@ export function serveTrainer(
             runId: message.runId,
             config: message.config,
             dataset: message.dataset,
-            resume: message.resume === null ? null : fromPayload(message.resume)
+            resume: message.resume === null ? null : fromPayload(message.resume),
+            resumeBest: message.resumeBest
+              ? {
+                  step: message.resumeBest.step,
+                  weights: new Uint8Array(message.resumeBest.weights)
+                }
+              : null
           })
           return
         }

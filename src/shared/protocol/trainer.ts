@@ -48,7 +48,12 @@ export const HostToTrainer = z.discriminatedUnion('type', [
     /** The dataset's files on disk, for dataset-backed tasks. */
     dataset: z.strictObject({ path: z.string(), kind: DatasetKind }).nullable(),
     /** Continue from this checkpoint instead of from fresh weights. */
-    resume: CheckpointPayload.nullable()
+    resume: CheckpointPayload.nullable(),
+    /**
+     * With `resume`: the best checkpoint's step and weights when it is an earlier one, so that the
+     * end-of-run evaluation of a resumed run reports the best weights as an uninterrupted run does.
+     */
+    resumeBest: z.strictObject({ step: z.number().int().nonnegative(), weights: Bytes }).nullish()
   }),
   z.strictObject({ type: z.literal('pause'), seq: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('resume'), seq: z.number().int().nonnegative() }),

@@ -38,6 +38,8 @@ export interface Diagnostics {
 
 /** The end-of-run evaluation (engine/train/types.ts `FinalEvaluation`). */
 export interface Evaluation {
+  /** The step whose weights were evaluated (the best validation loss's); absent in older runs. */
+  step?: number
   metrics: Record<string, number>
   baseline: { name: string; metrics: Record<string, number> } | null
   confusionMatrix?: number[][]

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SAMPLE_DATASETS } from '../../src/backend/sample-catalogue'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { dragFile, launchChromium, screenshotPath } from '../support/browser'
 import { startStudioProcess, type StudioProcess } from '../support/studio-process'
 import { tempHome } from '../support/temp-home'
 
@@ -29,37 +29,6 @@ function stagedImports(): string[] {
 }
 
 const en = (n: number): string => n.toLocaleString('en-US')
-
-/** The page globals `dragFile` uses; this file is type-checked for Node, without the DOM lib. */
-interface PageGlobals {
-  DataTransfer: new () => { items: { add(file: unknown): unknown } }
-  File: new (parts: unknown[], name: string, options: { type: string }) => unknown
-  DragEvent: new (type: string, init: object) => unknown
-  document: { dispatchEvent(event: unknown): boolean }
-}
-
-/**
- * Dispatches a drag event on the document carrying one real `File` built in the page, as a drop
- * from the desktop would (a constructed DataTransfer has no folder entries, only the file).
- * @param content text, or bytes as numbers
- */
-async function dragFile(
-  type: 'dragenter' | 'drop',
-  file: { name: string; mimeType: string; content: string | number[] }
-): Promise<void> {
-  await page.evaluate(
-    ({ type, file }) => {
-      const g = globalThis as unknown as PageGlobals
-      const part = typeof file.content === 'string' ? file.content : new Uint8Array(file.content)
-      const dt = new g.DataTransfer()
-      dt.items.add(new g.File([part], file.name, { type: file.mimeType }))
-      g.document.dispatchEvent(
-        new g.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt })
-      )
-    },
-    { type, file }
-  )
-}
 
 beforeAll(async () => {
   home = tempHome('rnn-studio-e2e-import-')
@@ -105,7 +74,7 @@ describe('dataset import by drag and drop and file pickers', () => {
   })
 
   it('shows the overlay while a file is dragged and imports a dropped File', async () => {
-    await dragFile('dragenter', { name: 'x.txt', mimeType: 'text/plain', content: 'x' })
+    await dragFile(page, 'dragenter', { name: 'x.txt', mimeType: 'text/plain', content: 'x' })
     const overlay = page.getByTestId('drop-overlay')
     await overlay.waitFor()
     expect(await overlay.innerText()).toContain(
@@ -114,7 +83,7 @@ describe('dataset import by drag and drop and file pickers', () => {
     await page.screenshot({ path: screenshotPath('import-overlay') })
 
     const text = 'Ἐν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν.\n'.repeat(40)
-    await dragFile('drop', { name: 'corpus.txt', mimeType: 'text/plain', content: text })
+    await dragFile(page, 'drop', { name: 'corpus.txt', mimeType: 'text/plain', content: text })
 
     await expect.poll(() => overlay.count()).toBe(0)
     const result = page.getByTestId('import-result')
@@ -132,7 +101,7 @@ describe('dataset import by drag and drop and file pickers', () => {
     const png = [
       0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52
     ]
-    await dragFile('drop', { name: 'photo.png', mimeType: 'image/png', content: png })
+    await dragFile(page, 'drop', { name: 'photo.png', mimeType: 'image/png', content: png })
 
     const problem = page.getByTestId('import-problem')
     await problem.waitFor({ timeout: 30_000 })

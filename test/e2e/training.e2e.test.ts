@@ -1,12 +1,15 @@
 /**
  * Training from the browser, as a user does it: design a tiny run, start it, watch the curve grow,
- * pause and resume, see it complete, find it in the runs table, and use a text run's network in
- * the playground. Runs the real studio (browser mode, real trainer processes); kept tiny so each
+ * pause and resume, see it complete; drop a text file, train a 2-layer bidirectional GRU on it,
+ * sample from it in the playground and export it; find both runs in the runs table and overlay
+ * them. Runs the real studio (browser mode, real trainer processes); kept tiny so each
  * run takes seconds. Screenshots go to test-results/e2e/training-*.png for people to look at.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { dragFile, launchChromium, screenshotPath } from '../support/browser'
 import { startStudioProcess, type StudioProcess } from '../support/studio-process'
 import { tempHome } from '../support/temp-home'
 
@@ -15,6 +18,7 @@ let studio: StudioProcess
 let browser: Browser
 let page: Page
 let addingRunUrl = ''
+let textRunUrl = ''
 
 beforeAll(async () => {
   home = tempHome('rnn-studio-e2e-training-')
@@ -155,25 +159,65 @@ describe('training a run from the browser', () => {
     await page.screenshot({ path: screenshotPath('training-playground-adding') })
   })
 
-  it('trains a small text run and samples from it in the playground', async () => {
+  it('imports a text file dropped on another screen and shows its preview on Home', async () => {
+    // Dropped while the designer is open: the whole window is the drop zone on every screen.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'New run' })
+      .click()
+    const verse = [
+      'There was an Old Man with a beard,',
+      'Who said, "It is just as I feared!',
+      'Two Owls and a Hen, four Larks and a Wren,',
+      'Have all built their nests in my beard!"',
+      ''
+    ].join('\n')
+    await dragFile(page, 'drop', {
+      name: 'limericks.txt',
+      mimeType: 'text/plain',
+      content: verse.repeat(60)
+    })
+    await page.waitForURL(/#\/$/, { timeout: 15_000 })
+    const result = page.getByTestId('import-result')
+    await expect.poll(() => result.innerText(), { timeout: 30_000 }).toContain('Added limericks')
+    const card = await result.getByTestId('dataset-card').innerText()
+    expect(card).toContain([...verse.repeat(60)].length.toLocaleString('en-US'))
+    await page.screenshot({ path: screenshotPath('training-dropped-text'), fullPage: true })
+  })
+
+  it('trains a 2-layer bidirectional GRU on it and samples in the playground', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'New run' })
       .click()
     await page.getByRole('button', { name: 'Reset to defaults' }).click()
     await page.locator('[data-testid=task-card][data-kind=text-generation] input').check()
+    await page
+      .getByTestId('dataset-option')
+      .filter({ hasText: 'limericks' })
+      .locator('input')
+      .check()
     await setField('task.sequenceLength', 16)
     await page.getByRole('radio', { name: /GRU/ }).check()
     await setField('network.layers.0.units', 8)
     await page.getByRole('button', { name: 'Add layer' }).click()
     await setField('network.layers.1.units', 8)
+    await page.getByLabel('Bidirectional').check()
+    // The diagram draws both directions of both layers as the settings change.
+    await expect
+      .poll(() => page.getByTestId('unrolled-diagram').locator('desc').textContent())
+      .toMatch(/^2 GRU layers, bidirectional, unrolled over 16 steps/)
     await setField('training.batchSize', 16)
     await setField('training.maxSteps', 40)
     await openCadence()
     await setField('training.evalEvery', 20)
     await setField('training.logEvery', 5)
+    await page.getByRole('heading', { name: 'Task' }).scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('training-designer-bigru'), fullPage: true })
     await page.getByTestId('start-button').click()
     await page.waitForURL(/#\/runs\/\d+$/, { timeout: 15_000 })
+    textRunUrl = page.url()
+    await expect.poll(() => page.getByTestId('run-name').innerText()).toBe('BiGRU 8-8 · limericks')
     await expect.poll(status, { timeout: 120_000, interval: 500 }).toBe('completed')
     await expect.poll(() => page.getByTestId('text-sample').count()).toBeGreaterThan(0)
     await page.screenshot({ path: screenshotPath('training-text-run') })
@@ -182,12 +226,30 @@ describe('training a run from the browser', () => {
       .getByRole('navigation', { name: 'Run views' })
       .getByRole('link', { name: 'Playground' })
       .click()
-    await page.getByLabel('Priming text').fill('KING:\n')
+    await page.getByLabel('Priming text').fill('There ')
     await page.getByTestId('generate-button').click()
     await expect
       .poll(() => page.getByTestId('generated-text').innerText(), { timeout: 30_000 })
-      .toMatch(/^KING:\n[\s\S]{50,}/)
+      .toMatch(/^There [\s\S]{50,}/)
     await page.screenshot({ path: screenshotPath('training-playground-text') })
+  })
+
+  it('exports the text run from its page and says where the files went', async () => {
+    await page.goto(textRunUrl)
+    await page.getByTestId('export-button').click()
+    const dialog = page.getByTestId('export-dialog')
+    await dialog.waitFor()
+    await page.getByTestId('export-model-button').click()
+    const folder = page.getByTestId('export-folder')
+    await folder.waitFor({ timeout: 60_000 })
+    const outDir = (await folder.innerText()).trim()
+    expect(outDir.startsWith(join(home.path, 'exports'))).toBe(true)
+    expect(existsSync(join(outDir, 'tfjs', 'model.json'))).toBe(true)
+    expect(existsSync(join(outDir, 'onnx', 'model.onnx'))).toBe(true)
+    expect(existsSync(join(outDir, 'studio.json'))).toBe(true)
+    await page.screenshot({ path: screenshotPath('training-export') })
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
   })
 
   it('lists both runs in the runs table and compares them', async () => {
@@ -195,7 +257,7 @@ describe('training a run from the browser', () => {
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2)
     const table = await page.getByTestId('runs-table').innerText()
     expect(table).toMatch(/LSTM 8/)
-    expect(table).toMatch(/Tiny Shakespeare/)
+    expect(table).toMatch(/limericks/i)
     expect(table).toMatch(/completed[\s\S]*completed/)
     for (const box of await page.getByRole('checkbox', { name: /^Compare / }).all())
       await box.check()

@@ -11,6 +11,9 @@ export interface ImportSource {
   files: readonly File[]
 }
 
+/** What a picker or a drop collected: something to import, or why there is nothing to import. */
+export type Collected = { source: ImportSource } | { problem: ImportProblem }
+
 /**
  * - `idle`: nothing to show
  * - `uploading`: sending chunks (`sentBytes` of `totalBytes`)
@@ -122,6 +125,13 @@ export class ImportsState {
     } finally {
       if (attempt !== this.#attempt && importId !== null) this.#cancelQuietly(importId)
     }
+  }
+
+  /** Starts an import of what a picker or a drop collected, or shows why it cannot be imported. */
+  accept(collected: Collected | null): void {
+    if (collected === null) return
+    if ('problem' in collected) this.refuse(collected.problem)
+    else void this.start(collected.source)
   }
 
   /** Shows a problem found before anything was sent (two files dropped, an empty folder…). */

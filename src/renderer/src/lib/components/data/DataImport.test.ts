@@ -6,6 +6,7 @@ import { ImportsState } from '../../state/imports.svelte'
 import { fakeClient, type FakeHandlers } from '../../testing/fake-client'
 import { textDataset } from '../../testing/fixtures'
 import DataImport from './DataImport.svelte'
+import WindowDropZone from './WindowDropZone.svelte'
 
 const importId = 'd'.repeat(32)
 
@@ -20,8 +21,12 @@ function setup(overrides: FakeHandlers = {}) {
     cancelImport: () => ({}),
     ...overrides
   })
-  render(DataImport, { imports: new ImportsState(fake.client) })
-  return fake
+  // As the app mounts them: the pickers on Home, the drop zone over the whole window.
+  const imports = new ImportsState(fake.client)
+  const drops = { count: 0 }
+  render(DataImport, { imports })
+  render(WindowDropZone, { imports, ondropped: () => drops.count++ })
+  return Object.assign(fake, { drops })
 }
 
 /** A window-level drag event carrying `dataTransfer` (jsdom has no DragEvent constructor). */
@@ -100,7 +105,7 @@ describe('DataImport', () => {
   })
 
   it('shows a refusal in place with the engine message and what to do', async () => {
-    setup({
+    const fake = setup({
       finishImport: () => {
         throw new ApiError(
           'UNSUPPORTED',
@@ -112,6 +117,8 @@ describe('DataImport', () => {
     const drop = dragEvent('drop', dropped([{ file: new File(['\xff\xfeh\0i\0'], 'notes.txt') }]))
     window.dispatchEvent(drop)
     expect(drop.defaultPrevented).toBe(true)
+    // The app is told, so that a drop on another screen brings Home (which reports it) forward.
+    expect(fake.drops.count).toBe(1)
 
     const problem = await screen.findByRole('alert')
     expect(within(problem).getByRole('heading').textContent).toBe('Not UTF-8 text')

@@ -1,11 +1,11 @@
 /**
- * Turns what the user dropped or picked into an {@link ImportSource}: one file, or the files of
+ * Turns what the user dropped or picked into an ImportSource: one file, or the files of
  * one folder (one level deep: the per-class `.txt` files). Hidden files (`.DS_Store`) are left out;
  * which of the rest are data is the backend's call, so its messages stay the only ones.
  */
-import type { ImportProblem, ImportSource } from '../../state/imports.svelte'
+import type { Collected, ImportProblem } from '../../state/imports.svelte'
 
-export type Collected = { source: ImportSource } | { problem: ImportProblem }
+export type { Collected }
 
 const ONE_AT_A_TIME: ImportProblem = {
   title: 'One at a time',

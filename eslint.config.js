@@ -28,7 +28,10 @@ export default tseslint.config(
       'resources/',
       'coverage/',
       'test-results/',
-      'bench/results/'
+      'bench/results/',
+      'build/',
+      'native/*/build/',
+      'wasm/build/'
     ]
   },
   js.configs.recommended,

@@ -5,6 +5,7 @@
  */
 import { isStudioMethod, studioApi, type StudioService } from '../shared/api/contract'
 import { ApiError, toApiErrorData, type ApiErrorData } from '../shared/api/errors'
+import { StoreError, toStoreError } from '../store'
 
 export type Envelope = { ok: true; output: unknown } | { ok: false; error: ApiErrorData }
 
@@ -49,6 +50,18 @@ export async function dispatchRequest(
         `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
       )
     }
-    return { ok: false, error: toApiErrorData(error) }
+    return { ok: false, error: toApiErrorData(fromStoreError(error)) }
   }
+}
+
+/**
+ * A store failure the user can act on (disk full, read-only or locked database, a missing row)
+ * keeps its message, which says what to do; without this it would reach the client as a bare
+ * INTERNAL error. The store's code travels in `details.storeError`.
+ */
+function fromStoreError(error: unknown): unknown {
+  const store = toStoreError(error)
+  if (!(store instanceof StoreError)) return error
+  const code = store.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'CONFLICT'
+  return new ApiError(code, store.message, { storeError: store.code })
 }

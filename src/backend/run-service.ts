@@ -178,10 +178,11 @@ export function createRunMethods(options: RunServiceOptions): RunMethods {
   const { db, supervisor, events } = options
   const confirmWaitMs = options.confirmWaitMs ?? 2000
 
+  /** The run as stored, with an end the store could not record yet (a full disk) shown over it. */
   function requireRun(runId: RunId): RunSummary {
     const run = getRun(db, runId)
     if (run === undefined) throw new ApiError('NOT_FOUND', `There is no run with id ${runId}.`)
-    return run
+    return { ...run, ...supervisor.unrecordedEnd(runId) }
   }
 
   /** Resolves with the run once its status is one of `wanted`, or as it is after `confirmWaitMs`. */

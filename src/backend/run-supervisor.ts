@@ -35,6 +35,7 @@ import {
   getRun,
   latestCheckpoint,
   saveCheckpoint,
+  toStoreError,
   updateRun,
   type RunPatch
 } from '../store'
@@ -110,6 +111,12 @@ export class RunSupervisor {
   #draining = false
   /** Disposed: the database may be closed, so nothing is handled any more. */
   #disposed = false
+  /**
+   * Ends of runs (failed, interrupted) the store refused to record, its disk being full: kept here,
+   * shown by the API in place of the stored `running`, and retried every second until one lands.
+   */
+  readonly #unrecorded = new Map<RunId, StatusPatch>()
+  #retryTimer: ReturnType<typeof setInterval> | null = null
 
   constructor(options: RunSupervisorOptions) {
     this.#db = options.db
@@ -133,6 +140,20 @@ export class RunSupervisor {
     return this.#live.has(runId)
   }
 
+  /**
+   * How a run ended when the store could not record it yet (see #unrecorded): the fields to show
+   * over the stored row. Undefined when the store holds the truth.
+   */
+  unrecordedEnd(runId: RunId): Pick<RunSummary, 'status' | 'error' | 'finishedAt'> | undefined {
+    const patch = this.#unrecorded.get(runId)
+    if (patch === undefined) return undefined
+    return {
+      status: patch.status,
+      error: patch.error ?? null,
+      finishedAt: patch.finishedAt ?? null
+    }
+  }
+
   /** Runs with a trainer process now. */
   get liveRunIds(): RunId[] {
     return [...this.#live.keys()]
@@ -151,6 +172,7 @@ export class RunSupervisor {
       throw new ApiError('CONFLICT', `Run ${runId} is already queued or training.`)
     }
     const run = this.#setStatus(runId, { status: 'queued', finishedAt: null, error: null })
+    this.#unrecorded.delete(runId)
     this.#queue.push({ runId, restart: options.restart })
     this.#pump()
     return getRun(this.#db, runId) ?? run
@@ -238,6 +260,8 @@ export class RunSupervisor {
       live.handle.kill()
     }
     this.#exiting.clear()
+    // Left `running` in the store; the next start marks those runs interrupted.
+    if (this.#retryTimer !== null) clearInterval(this.#retryTimer)
     this.#disposed = true
   }
 
@@ -391,6 +415,11 @@ export class RunSupervisor {
         // Points logged before a pause are stored (and announced) before the pause is.
         this.#flush(live)
         if (message.backend) updateRun(this.#db, runId, { backend: message.backend.selected })
+        // The run records the engine beside the backend: "wasm + fused onednn".
+        const backend = message.engine ? getRun(this.#db, runId)?.backend : undefined
+        if (message.engine && message.engine !== 'tfjs-layers' && backend) {
+          updateRun(this.#db, runId, { backend: `${backend.split(' + ')[0]} + ${message.engine}` })
+        }
         if (message.status === 'paused') this.#setStatus(runId, { status: 'paused' })
         else if (message.status === 'running') this.#setStatus(runId, { status: 'running' })
         return
@@ -470,19 +499,52 @@ export class RunSupervisor {
     try {
       this.#flush(live)
     } catch (error) {
-      live.hostError ??= `Its last metrics could not be saved: ${messageOf(error)}`
+      live.hostError ??= `Its last metrics could not be saved: ${persistFailure(error)}`
     }
-    if (!live.done) {
-      if (live.hostError !== null) this.#fail(live.runId, live.hostError)
-      else this.#markInterrupted(live, describeExit(exit, live.outputTail))
-    }
+    const why = live.hostError ?? describeExit(exit, live.outputTail)
+    this.#recordEnd(live.runId, {
+      status: live.hostError !== null ? 'failed' : 'interrupted',
+      finishedAt: new Date().toISOString(),
+      error: `${why} ${resumeHint(live)}`
+    })
     this.#pump()
+  }
+
+  /**
+   * Records how a run ended. When the store refuses even this small write (the disk is still
+   * full) it must not throw (this runs in an exit listener: a throw would take the studio down);
+   * the end is kept in memory, shown by the API, and retried until the store takes it.
+   */
+  #recordEnd(runId: RunId, patch: StatusPatch): void {
+    try {
+      this.#setStatusIfExists(runId, patch)
+      this.#unrecorded.delete(runId)
+    } catch (error) {
+      this.#log(`run ${runId}: could not record its end yet, will retry: ${messageOf(error)}`)
+      this.#unrecorded.set(runId, patch)
+      this.#events.emit('runStatusChanged', { runId, status: patch.status })
+      this.#retryTimer ??= setInterval(() => this.#retryEnds(), 1000)
+      this.#retryTimer.unref?.()
+    }
+  }
+
+  #retryEnds(): void {
+    for (const [runId, patch] of this.#unrecorded) {
+      try {
+        this.#setStatusIfExists(runId, patch)
+        this.#unrecorded.delete(runId)
+      } catch {
+        return // still refused: the others would be too
+      }
+    }
+    if (this.#retryTimer !== null) clearInterval(this.#retryTimer)
+    this.#retryTimer = null
   }
 
   /** The store refused a write (disk full, run deleted): end the run rather than lose data silently. */
   #onPersistFailure(live: LiveRun, error: unknown): void {
     this.#log(`run ${live.runId}: could not store the trainer's output: ${stack(error)}`)
-    live.hostError ??= `Training was ended because its progress could not be saved: ${messageOf(error)}`
+    live.hostError ??= `Training was ended because its progress could not be saved: ${persistFailure(error)}`
     live.handle.kill()
   }
 
@@ -527,14 +589,10 @@ export class RunSupervisor {
   }
 
   #markInterrupted(live: LiveRun, why: string): void {
-    const next =
-      live.checkpointStep === null
-        ? 'It saved no checkpoint: resuming starts it again from the beginning.'
-        : `Resume continues from its checkpoint at step ${live.checkpointStep}.`
     this.#setStatusIfExists(live.runId, {
       status: 'interrupted',
       finishedAt: new Date().toISOString(),
-      error: `${why} ${next}`
+      error: `${why} ${resumeHint(live)}`
     })
   }
 
@@ -622,6 +680,21 @@ function describeExit(exit: ProcessExit, outputTail: string[]): string {
         : `exited with code ${exit.code}`
   const lastLine = [...outputTail].reverse().find((line) => /error/i.test(line))
   return `The trainer process ${how} before the run finished${lastLine ? ` (${lastLine.trim().slice(0, 300)})` : ''}.`
+}
+
+/** Where resuming a run that ended early continues from, as the last sentence of its error. */
+function resumeHint(live: LiveRun): string {
+  return live.checkpointStep === null
+    ? 'It saved no checkpoint: resuming starts it again from the beginning.'
+    : `Resume continues from its checkpoint at step ${live.checkpointStep}.`
+}
+
+/**
+ * Why the store refused a write, in words a user can act on: a full disk or a read-only folder
+ * get the store's own message (what to free or fix), anything else its plain message.
+ */
+function persistFailure(error: unknown): string {
+  return messageOf(toStoreError(error))
 }
 
 function messageOf(error: unknown): string {

@@ -174,7 +174,8 @@ export async function openStudio(options: StudioOptions): Promise<Studio> {
       return {}
     },
     async listRuns(query) {
-      return listRuns(db, query)
+      // An end the store could not record yet (a full disk) is shown over the stored `running`.
+      return listRuns(db, query).map((run) => ({ ...run, ...supervisor.unrecordedEnd(run.id) }))
     },
     async listPresets() {
       return listPresetInfos(db)

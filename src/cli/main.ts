@@ -67,6 +67,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   clip: { type: 'string' },
   'val-split': { type: 'string' },
+  engine: { type: 'string' },
   backend: { type: 'string' },
   // sample / predict
   prime: { type: 'string' },

@@ -62,6 +62,7 @@ describe('buildRunConfig', () => {
         steps: '30',
         lr: '1e-2',
         'val-split': '.2',
+        engine: 'wasm',
         backend: 'cpu',
         name: 'tiny adder'
       },
@@ -72,7 +73,13 @@ describe('buildRunConfig', () => {
       backend: 'cpu',
       task: { kind: 'synthetic', problem: 'adding', length: 10, examples: 10_000 },
       network: { cell: 'lstm', layers: [{ units: 8 }, { units: 4 }], bidirectional: true },
-      training: { maxSteps: 30, learningRate: 0.01, validationSplit: 0.2, batchSize: 32 }
+      training: {
+        maxSteps: 30,
+        learningRate: 0.01,
+        validationSplit: 0.2,
+        batchSize: 32,
+        engine: 'wasm'
+      }
     })
   })
 

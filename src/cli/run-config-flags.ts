@@ -47,6 +47,7 @@ export interface TrainFlags {
   seed?: string
   clip?: string
   'val-split'?: string
+  engine?: string
   backend?: string
 }
 
@@ -89,7 +90,8 @@ const TRAINING_FLAGS: [keyof TrainFlags, string][] = [
   ['log-every', 'logEvery'],
   ['seed', 'seed'],
   ['clip', 'clipNorm'],
-  ['val-split', 'validationSplit']
+  ['val-split', 'validationSplit'],
+  ['engine', 'engine']
 ]
 
 /** A flag's text as a number when it is one; the schema then says whether it is in range. */

@@ -33,6 +33,7 @@ Commands:
         --steps N  --batch N  --lr R  --optimizer adam|rmsprop|sgd  --epochs N
         --time-budget SEC  --eval-every N  --checkpoint-every N  --log-every N
         --seed N  --clip NORM  --val-split F
+        --engine NAME          auto | native | wasm | tfjs | js: what computes each step
         --backend NAME         auto | tensorflow-gpu | tensorflow | wasm | cpu
         --name NAME            the run's name
   resume RUN                   continue a stopped, interrupted or failed run from its last

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { DatasetStats, DatasetSummary } from '../shared/domain/dataset'
 import type { DatasetId } from '../shared/domain/ids'
 import { StoreError, isUniqueError } from './errors'
-import { nowIso, prepared } from './statements'
+import { nowIso, prepared, runReturning } from './statements'
 
 /** What the caller supplies to register a dataset; the store assigns `id` and `createdAt`. */
 export type NewDataset = Omit<DatasetSummary, 'id' | 'createdAt'>
@@ -42,13 +42,14 @@ function toSummary(row: DatasetRow): DatasetSummary {
  */
 export function insertDataset(db: Database.Database, row: NewDataset): DatasetSummary {
   try {
-    const inserted = prepared<unknown[], DatasetRow>(
-      db,
-      `INSERT INTO datasets
-         (name, kind, source_path, content_hash, size_bytes, stats_json, is_sample, notice, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       RETURNING *`
-    ).get(
+    const inserted = runReturning(
+      prepared<unknown[], DatasetRow>(
+        db,
+        `INSERT INTO datasets
+           (name, kind, source_path, content_hash, size_bytes, stats_json, is_sample, notice, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING *`
+      ),
       row.name,
       row.kind,
       row.sourcePath,

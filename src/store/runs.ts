@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { DatasetId, RunId } from '../shared/domain/ids'
 import type { RunStatus, RunSummary } from '../shared/domain/run'
 import { StoreError, isForeignKeyError } from './errors'
-import { nowIso, prepared } from './statements'
+import { nowIso, prepared, runReturning } from './statements'
 
 /** What a new run is made from; it starts `queued`. */
 export interface NewRun {
@@ -58,12 +58,19 @@ function toSummary(row: RunRow): RunSummary {
  */
 export function createRun(db: Database.Database, run: NewRun): RunSummary {
   try {
-    const row = prepared<unknown[], RunRow>(
-      db,
-      `INSERT INTO runs (name, task, dataset_id, config_json, status, created_at)
-       VALUES (?, ?, ?, ?, 'queued', ?)
-       RETURNING *`
-    ).get(run.name, run.task, run.datasetId, JSON.stringify(run.config), nowIso())
+    const row = runReturning(
+      prepared<unknown[], RunRow>(
+        db,
+        `INSERT INTO runs (name, task, dataset_id, config_json, status, created_at)
+         VALUES (?, ?, ?, ?, 'queued', ?)
+         RETURNING *`
+      ),
+      run.name,
+      run.task,
+      run.datasetId,
+      JSON.stringify(run.config),
+      nowIso()
+    )
     return toSummary(row as RunRow)
   } catch (err) {
     if (!isForeignKeyError(err)) throw err
@@ -117,9 +124,10 @@ export function listRuns(db: Database.Database, opts: ListRunsOptions): RunSumma
 export function updateRun(db: Database.Database, id: RunId, patch: RunPatch): RunSummary {
   // One fixed statement for every patch shape: each column takes its new value only when the
   // patch sets it (`has_x` = 1), so no SQL is built from the caller's keys.
-  const row = prepared<[Record<string, unknown>], RunRow>(
-    db,
-    `UPDATE runs SET
+  const row = runReturning(
+    prepared<[Record<string, unknown>], RunRow>(
+      db,
+      `UPDATE runs SET
        name = iif(@has_name, @name, name),
        status = iif(@has_status, @status, status),
        backend = iif(@has_backend, @backend, backend),
@@ -129,23 +137,25 @@ export function updateRun(db: Database.Database, id: RunId, patch: RunPatch): Ru
        owner_pid = iif(@has_owner_pid, @owner_pid, owner_pid)
      WHERE id = @id
      RETURNING *`
-  ).get({
-    id,
-    has_name: patch.name !== undefined ? 1 : 0,
-    name: patch.name ?? null,
-    has_status: patch.status !== undefined ? 1 : 0,
-    status: patch.status ?? null,
-    has_backend: patch.backend !== undefined ? 1 : 0,
-    backend: patch.backend ?? null,
-    has_started_at: patch.startedAt !== undefined ? 1 : 0,
-    started_at: patch.startedAt ?? null,
-    has_finished_at: patch.finishedAt !== undefined ? 1 : 0,
-    finished_at: patch.finishedAt ?? null,
-    has_error: patch.error !== undefined ? 1 : 0,
-    error: patch.error ?? null,
-    has_owner_pid: patch.ownerPid !== undefined ? 1 : 0,
-    owner_pid: patch.ownerPid ?? null
-  })
+    ),
+    {
+      id,
+      has_name: patch.name !== undefined ? 1 : 0,
+      name: patch.name ?? null,
+      has_status: patch.status !== undefined ? 1 : 0,
+      status: patch.status ?? null,
+      has_backend: patch.backend !== undefined ? 1 : 0,
+      backend: patch.backend ?? null,
+      has_started_at: patch.startedAt !== undefined ? 1 : 0,
+      started_at: patch.startedAt ?? null,
+      has_finished_at: patch.finishedAt !== undefined ? 1 : 0,
+      finished_at: patch.finishedAt ?? null,
+      has_error: patch.error !== undefined ? 1 : 0,
+      error: patch.error ?? null,
+      has_owner_pid: patch.ownerPid !== undefined ? 1 : 0,
+      owner_pid: patch.ownerPid ?? null
+    }
+  )
   if (row === undefined) throw new StoreError('NOT_FOUND', `Run ${id} does not exist.`)
   return toSummary(row)
 }

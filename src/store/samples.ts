@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { RunId } from '../shared/domain/ids'
 import { StoreError, isForeignKeyError } from './errors'
-import { nowIso, prepared } from './statements'
+import { nowIso, prepared, runReturning } from './statements'
 
 /** Something a run produced while training (generated text, a forecast…), as stored. */
 export interface Sample {
@@ -42,11 +42,17 @@ export function addSample(
   sample: { runId: RunId; step: number; payload: unknown }
 ): Sample {
   try {
-    const row = prepared<[number, number, string, string], SampleRow>(
-      db,
-      `INSERT INTO samples (run_id, step, payload_json, created_at) VALUES (?, ?, ?, ?)
-       RETURNING *`
-    ).get(sample.runId, sample.step, JSON.stringify(sample.payload ?? null), nowIso())
+    const row = runReturning(
+      prepared<[number, number, string, string], SampleRow>(
+        db,
+        `INSERT INTO samples (run_id, step, payload_json, created_at) VALUES (?, ?, ?, ?)
+         RETURNING *`
+      ),
+      sample.runId,
+      sample.step,
+      JSON.stringify(sample.payload ?? null),
+      nowIso()
+    )
     return toSample(row as SampleRow)
   } catch (err) {
     if (!isForeignKeyError(err)) throw err

@@ -28,3 +28,19 @@ export function prepared<P extends unknown[] = unknown[], R = unknown>(
 export function nowIso(): string {
   return new Date().toISOString()
 }
+
+/**
+ * Runs a one-row `INSERT/UPDATE … RETURNING` statement and returns its row (undefined: no row).
+ *
+ * Never `.get()` for these: in autocommit mode SQLite commits when the statement finishes, and
+ * `.get()` stops after the first row and resets the statement, which rolls the change back on a
+ * failed commit (SQLITE_FULL, SQLITE_IOERR) while better-sqlite3 still returns the new row — the
+ * caller is told the write happened when it did not (test/faults/disk-full.test.ts found this).
+ * `.all()` steps the statement to its end, so a failed commit throws.
+ */
+export function runReturning<P extends unknown[], R>(
+  statement: Database.Statement<P, R>,
+  ...params: P
+): R | undefined {
+  return statement.all(...params)[0]
+}

@@ -27,7 +27,15 @@ const TINY = RunConfig.parse({
   backend: 'cpu',
   task: { kind: 'synthetic', problem: 'adding', length: 10, examples: 500 },
   network: { cell: 'lstm', layers: [{ units: 8 }] },
-  training: { maxSteps: 30, batchSize: 16, evalEvery: 10, checkpointEvery: 15, logEvery: 5 }
+  training: {
+    maxSteps: 30,
+    batchSize: 16,
+    evalEvery: 10,
+    checkpointEvery: 15,
+    logEvery: 5,
+    // The plain-TypeScript fused engine: loads on every machine, so the recorded engine is known.
+    engine: 'js'
+  }
 })
 
 describe('training with the real engine', () => {
@@ -48,7 +56,8 @@ describe('training with the real engine', () => {
       { timeout: 60_000, interval: 100 }
     )
     const detail = await studio.service.getRun({ runId })
-    expect(detail.run).toMatchObject({ backend: 'cpu', error: null })
+    // The run records the compute backend and the engine that computed its steps.
+    expect(detail.run).toMatchObject({ backend: 'cpu + fused js', error: null })
     expect(detail.lastStep).toBe(30)
     expect(detail.result).toMatchObject({ steps: 30 })
     expect(detail.checkpoints.map((c) => c.step)).toEqual(expect.arrayContaining([15, 30]))
@@ -79,7 +88,7 @@ describe('training with the real engine', () => {
     const summary = JSON.parse(trained.stdout)
     expect(summary).toMatchObject({
       status: 'completed',
-      backend: 'cpu',
+      backend: expect.stringMatching(/^cpu( \+ fused [a-z-]+)?$/),
       steps: 30,
       error: null,
       bestCheckpointStep: expect.any(Number)

@@ -13,6 +13,11 @@
  * checkpoint therefore produces exactly the metrics the uninterrupted run would have: `trainBatch`
  * depends only on the generator it is given and the step (text windows draw from the generator;
  * example tasks take stream position `step × batchSize` of a seeded per-epoch permutation).
+ *
+ * Engines (issue #6): the tfjs-layers graph, or a fused engine (`fused-step.ts`) that keeps the
+ * weights and the optimiser state in its own arrays while it trains. The model is then brought
+ * up to date only when something reads it, through `trainedModel()`; checkpoints hold the same
+ * weights and optimiser layout either way, so a run resumes on any engine.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { MetricPoint } from '../../shared/domain/run'
@@ -25,6 +30,7 @@ import type { Batch, OutputHead, PreparedTask } from '../tasks/types'
 import { packModelWeights, setModelWeights } from './checkpoint'
 import { clipByGlobalNorm, globalNorm, groupNorms, squaredNorms } from './clip'
 import { computeDiagnostics, headRows, PROBE_ROWS } from './diagnostics'
+import { chooseTrainEngine, type TrainEngine } from './fused-step'
 import { evaluate, finalEvaluation, previewPredictions } from './evaluate'
 import { disposeTargets, headLoss, toTargets } from './loss'
 import {
@@ -80,8 +86,11 @@ export async function trainRun(
   const training = config.training
   const now = options.now ?? Date.now
   const net = buildModel(config.network, task, training.seed)
+  // The tfjs-layers path's optimiser; a fused engine keeps its own on arrays.
   const optimizer = createOptimizer(training)
   const names = variableNames(net)
+  // Which engine computes the steps (issue #6); chosen in the try below, so it is disposed.
+  let engine: TrainEngine = { stepper: null, name: 'tfjs-layers' }
   const random = new Random(deriveSeed(training.seed, 'batches'))
   const dropoutSeeds = deriveSeed(training.seed, 'dropout')
   const run: RunState = {
@@ -111,9 +120,19 @@ export async function trainRun(
   // The weights of the best evaluation so far: the end-of-run evaluation reports these (what an
   // export of the best checkpoint gives), not whatever the last step left after overfitting.
   let best: { step: number; weights: ReturnType<typeof packModelWeights> } | null = null
+  // The model as training left it. A fused engine updates its own copy of the weights and writes
+  // them into the model only here, so everything that reads the model during the run (evaluation,
+  // diagnostics, samples, checkpoints, the best-weights snapshot, the final evaluation) takes it
+  // from here. Free when no step ran since the last call.
+  const trainedModel = (): RnnModel => {
+    engine.stepper?.syncModel()
+    return net
+  }
   const writeCheckpoint = async (isBest: boolean): Promise<void> => {
-    const weights = packModelWeights(net)
-    const slots = await packOptimizerState(optimizer, names.stable)
+    const weights = packModelWeights(trainedModel())
+    const slots = engine.stepper
+      ? engine.stepper.packOptimizerState()
+      : await packOptimizerState(optimizer, names.stable)
     await hooks.onCheckpoint({
       step: run.step,
       epoch: epochOf(run.step),
@@ -136,7 +155,7 @@ export async function trainRun(
         bestValLoss: run.bestValLoss,
         evalsWithoutImprovement: run.evalsWithoutImprovement,
         rngState: random.state,
-        backend: options.backendName
+        backend: engine.stepper ? `${options.backendName} + ${engine.name}` : options.backendName
       }
     })
     lastCheckpointStep = run.step
@@ -144,7 +163,7 @@ export async function trainRun(
 
   try {
     if (options.resume) {
-      await restore(options.resume, config, net, optimizer, names.variable)
+      restoreWeights(options.resume, config, net)
       const meta = options.resume.meta
       run.step = options.resume.step
       run.bestValLoss = meta.bestValLoss
@@ -161,6 +180,15 @@ export async function trainRun(
       // The checkpoint already holds this step's evaluation and is this step's checkpoint.
       resumedAt = lastCheckpointStep = run.step
       hooks.log?.(`resumed at step ${run.step} from a checkpoint written on ${meta.backend}`)
+    }
+    // After the weights are restored: a fused engine starts from a copy of them.
+    engine = await chooseTrainEngine(training, net, (line) => hooks.log?.(line))
+    hooks.onEngine?.(engine.name)
+    const savedOptimizer = options.resume?.optimizerState
+    if (savedOptimizer) {
+      const packed = { data: savedOptimizer, manifest: options.resume!.meta.optimizer }
+      if (engine.stepper) engine.stepper.restoreOptimizerState(packed)
+      else await restoreOptimizerState(optimizer, packed, names.variable)
     }
     hooks.log?.(
       `training ${summarise(net).totalParams} parameters on ${options.backendName}, ` +
@@ -188,17 +216,20 @@ export async function trainRun(
       const limit = limitReached(config, epochOf(step), step, (now() - startedAt) / 1000)
       let improved = false
       if (step !== resumedAt && evalSet.length > 0 && (step % training.evalEvery === 0 || limit)) {
-        lastValMetrics = evaluate(net, task, evalSet).metrics
+        const model = trainedModel()
+        lastValMetrics = evaluate(model, task, evalSet).metrics
         hooks.onMetrics(points(step, lastValMetrics))
         const valLoss = lastValMetrics.val_loss
         improved = run.bestValLoss === null || valLoss < run.bestValLoss
         if (improved) {
           run.bestValLoss = valLoss
-          best = { step, weights: packModelWeights(net) }
+          best = { step, weights: packModelWeights(model) }
         }
         run.evalsWithoutImprovement = improved ? 0 : run.evalsWithoutImprovement + 1
         run.lastValLoss = valLoss
-        if (probe) reportSamples(net, task, probe, step, training.seed, hooks, options.sampleLength)
+        if (probe) {
+          reportSamples(model, task, probe, step, training.seed, hooks, options.sampleLength)
+        }
       }
       const patience = training.earlyStoppingPatience
       const stop =
@@ -225,12 +256,18 @@ export async function trainRun(
       const started = now()
       const batch = task.trainBatch(training.batchSize, () => random.next(), step)
       const lr = learningRateAt(training, step)
-      setLearningRate(optimizer, lr)
-      const outcome = trainStep(net, optimizer, task.head, batch, {
+      const stepOptions = {
         clipNorm: training.clipNorm,
         dropoutSeed: deriveSeed(dropoutSeeds, step),
         layerOf: names.layer
-      })
+      }
+      let outcome: StepOutcome
+      if (engine.stepper) {
+        outcome = engine.stepper.step(batch, lr, stepOptions)
+      } else {
+        setLearningRate(optimizer, lr)
+        outcome = trainStep(net, optimizer, task.head, batch, stepOptions)
+      }
       if (!Number.isFinite(outcome.loss) || !Number.isFinite(outcome.gradNorm)) {
         status = 'failed'
         reason = 'the loss diverged'
@@ -264,8 +301,10 @@ export async function trainRun(
       // A resumed run gets its best weights from the host; without them (no evaluation improved
       // yet) the last weights are evaluated, and the evaluation's step says so.
       const evaluatedStep = best && best.step !== run.step ? best.step : run.step
-      if (best && best.step !== run.step) setModelWeights(net, best.weights)
-      evaluation = { ...finalEvaluation(net, task, validation), step: evaluatedStep }
+      // Brought up to date first, so that the best weights set next are what is evaluated.
+      const model = trainedModel()
+      if (best && best.step !== run.step) setModelWeights(model, best.weights)
+      evaluation = { ...finalEvaluation(model, task, validation), step: evaluatedStep }
       hooks.onSample(run.step, { type: 'evaluation', evaluation })
     }
     const speed = throughput(session, training.batchSize, task.steps)
@@ -279,9 +318,11 @@ export async function trainRun(
       evaluation,
       stepsPerSecond: speed.steps_per_second ?? 0,
       timestepsPerSecond: speed.timesteps_per_second ?? 0,
+      engine: engine.name,
       ...(error ? { error } : {})
     }
   } finally {
+    engine.stepper?.dispose()
     disposeOptimizer(optimizer)
     net.model.dispose()
   }
@@ -303,7 +344,7 @@ function limitReached(
   return null
 }
 
-interface StepOutcome {
+export interface StepOutcome {
   loss: number
   /** Global gradient norm before clipping. */
   gradNorm: number
@@ -316,7 +357,7 @@ interface StepOutcome {
  * Forward, loss, gradients, clipping and the optimiser update for one batch. The update is
  * skipped when the loss or the gradient norm is not finite (the caller fails the run).
  */
-function trainStep(
+export function trainStep(
   net: RnnModel,
   optimizer: tf.Optimizer,
   head: OutputHead,
@@ -402,13 +443,8 @@ function variableNames(net: RnnModel): {
   return { stable, variable, layer }
 }
 
-async function restore(
-  checkpoint: CheckpointData,
-  config: RunConfig,
-  net: RnnModel,
-  optimizer: tf.Optimizer,
-  variableNames: Map<string, string>
-): Promise<void> {
+/** The checkpoint's weights into the model (its optimiser state goes to the chosen engine). */
+function restoreWeights(checkpoint: CheckpointData, config: RunConfig, net: RnnModel): void {
   const saved = checkpoint.meta.config.training.optimizer
   if (saved !== config.training.optimizer) {
     throw new Error(
@@ -416,13 +452,6 @@ async function restore(
     )
   }
   setModelWeights(net, { data: checkpoint.weights, manifest: checkpoint.meta.weights })
-  if (checkpoint.optimizerState) {
-    await restoreOptimizerState(
-      optimizer,
-      { data: checkpoint.optimizerState, manifest: checkpoint.meta.optimizer },
-      variableNames
-    )
-  }
 }
 
 /** Diagnostics, and a text sample or a prediction preview, for one evaluation. */

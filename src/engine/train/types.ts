@@ -89,6 +89,8 @@ export interface TrainerHooks {
    * Asked between steps. Resolves 'continue' (possibly after a pause) or 'stop' (checkpoint, then return).
    */
   control(): Promise<ControlSignal>
+  /** Which engine computes the steps (`fused onednn`, `tfjs-layers`…), once chosen. */
+  onEngine?(name: string): void
   log?(line: string): void
 }
 
@@ -103,5 +105,7 @@ export interface TrainResult {
   /** Training throughput: optimiser steps and input time steps (characters) per second. */
   stepsPerSecond: number
   timestepsPerSecond: number
+  /** What computed the steps: `tfjs-layers` or `fused <kernels>` (e.g. `fused onednn`). */
+  engine?: string
   error?: string
 }

@@ -139,7 +139,8 @@ export function serveTrainer(
       }
       return stopRequested ? 'stop' : 'continue'
     },
-    log
+    log,
+    onEngine: (engine) => void post({ type: 'status', status: 'preparing', engine })
   }
 
   return new Promise<void>((resolveServed) => {

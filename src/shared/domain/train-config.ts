@@ -54,6 +54,14 @@ export const TrainConfig = z.strictObject({
   checkpointEvery: z.number().int().min(1).default(500),
   /** Log training metrics every N steps. */
   logEvery: z.number().int().min(1).default(10),
+  /**
+   * Which engine computes each step's loss and gradients (issue #6). `auto`: fused native oneDNN
+   * kernels where the addon loads, else fused WebAssembly SIMD kernels, else tfjs-layers — the
+   * fastest that works here, falling back (with one log line saying why) rather than failing.
+   * `tfjs` keeps the tfjs-layers graph (also the fallback for networks the fused path cannot
+   * compute, e.g. encoder–decoders); `js` is the slow plain-TypeScript reference, for tests.
+   */
+  engine: z.enum(['auto', 'native', 'wasm', 'js', 'tfjs']).default('auto'),
   /** Same seed, config, data and backend → the same loss curve. */
   seed: z
     .number()

@@ -75,6 +75,8 @@ export const TrainerToHost = z.discriminatedUnion('type', [
     type: z.literal('status'),
     status: TrainerStatus,
     backend: BackendInfo.optional(),
+    /** The engine computing the steps once chosen, e.g. `fused onednn` or `tfjs-layers`. */
+    engine: z.string().max(200).optional(),
     message: z.string().optional()
   }),
   z.strictObject({ type: z.literal('metrics'), points: z.array(TrainerMetricPoint) }),

@@ -106,6 +106,23 @@ describe('DesignerView', () => {
     const config = RunConfig.parse(onStart.mock.calls[0][0])
     expect(config.name).toBe('first try')
     expect(config.task).toMatchObject({ kind: 'text-generation', datasetId: 1 })
+    expect(config.training.engine).toBe('auto')
+  })
+
+  it('lets the engine be chosen, and starts with it', async () => {
+    const onStart = vi.fn<(config: RunConfigInput) => void>()
+    render(DesignerView, { datasets, onStart })
+    const engine = screen.getByLabelText('Engine') as HTMLSelectElement
+    expect([...engine.options].map((o) => o.value)).toEqual([
+      'auto',
+      'native',
+      'wasm',
+      'tfjs',
+      'js'
+    ])
+    await fireEvent.change(engine, { target: { value: 'wasm' } })
+    await fireEvent.click(startButton())
+    expect(RunConfig.parse(onStart.mock.calls[0][0]).training.engine).toBe('wasm')
   })
 
   it('shows why a start failed', async () => {

@@ -1,0 +1,561 @@
+/**
+ * The studio's network composed over any `FusedKernels`: the same computation as the tfjs-layers
+ * model of `model/build-model.ts` and the loss of `train/loss.ts`, with gradients by hand.
+ *
+ *   tokens `[N, T]` → embedding rows `E[id]` (or one-hot rows, or features) → time-major `[T, N, I]`
+ *     → layer 1 (one direction, or forward + reverse merged by concat | sum | ave) → dropout → …
+ *     → layer n → dropout (whole sequence for per-step heads; the last step otherwise: forward
+ *       `y[T−1]` and the reverse direction's `y[0]`, what Keras' Bidirectional returns)
+ *     → dense head → loss: softmax cross-entropy per step (masked by `yMask`), per row (class), or
+ *       MSE (regression), each averaged as `headLoss` does.
+ *
+ * Weights and gradients are keyed by the tfjs-layers model's stable names (`originalName`, e.g.
+ * `rnn_1/forward_lstm/kernel`), so the optimiser, clipping, per-layer norms, checkpoints and
+ * exports see no difference. Buffers are allocated per batch shape and reused, because the JS
+ * around the kernels is part of every step's cost; returned gradients are therefore only valid
+ * until the next call.
+ *
+ * Dropout masks are the network's own seeded Bernoulli draws (same rate and 1/(1−rate) scaling
+ * as tf.dropout), so a fused run is reproducible but does not draw tfjs's masks.
+ */
+import type { NetworkSpec } from '../../shared/domain/network'
+import type { TaskShape } from '../model/build-model'
+import { deriveSeed, Random } from '../tasks/random'
+import type { Batch } from '../tasks/types'
+import type { FusedCell, FusedKernels, RnnTape, RnnWeights } from './kernels'
+import { GATES } from './kernels'
+
+/** Why a run cannot train on fused kernels (the trainer then keeps tfjs-layers), or null. */
+export function supportsFused(spec: NetworkSpec, task: TaskShape): string | null {
+  if (task.decoder) return 'encoder–decoder networks are not fused yet'
+  if (task.input.type === 'tokens' && task.input.padded) {
+    return 'padded token inputs need a per-step mask, which the fused kernels do not take'
+  }
+  return null
+}
+
+/** A weight's stable name and shape, in the tfjs-layers model's order. */
+export interface WeightInfo {
+  name: string
+  shape: number[]
+}
+
+export interface LossOptions {
+  /** Seed of this step's dropout masks; null: no dropout (evaluation, gradient checks). */
+  dropoutSeed: number | null
+}
+
+export interface LossAndGradients {
+  loss: number
+  /** Stable name → gradient, same layout as the weight; reused by the next call. */
+  grads: Map<string, Float32Array>
+}
+
+/** The batch fields the loss reads. */
+export type FusedBatch = Pick<Batch, 'x' | 'xShape' | 'y' | 'yShape' | 'yMask'>
+
+interface LayerPlan {
+  /** Input width of both directions. */
+  inputSize: number
+  units: number
+  /** Width of the merged output: 2·units for concat, units otherwise. */
+  outputSize: number
+  /** Stable weight-name prefixes, one per direction (forward first). */
+  prefixes: string[]
+}
+
+/** Per-batch-shape work buffers, reused across steps. */
+interface Workspace {
+  N: number
+  T: number
+  /** Input of each layer `[T, N, I_l]`: the embedded input, then the layer below's `outputs`. */
+  inputs: Float32Array[]
+  /** Merged output of each layer after dropout: `[T, N, O_l]`, or `[N, O]` for a last-step top. */
+  outputs: Float32Array[]
+  /** Dropout masks per site, same shapes as `outputs` (scaled keep values). */
+  masks: Float32Array[]
+  /** ∂loss/∂outputs[l]. */
+  dOutputs: Float32Array[]
+  /** Per layer, per direction: ∂loss/∂y `[T, N, H]`. */
+  dy: Float32Array[][]
+  logits: Float32Array
+  dLogits: Float32Array
+}
+
+/** The fused network of one run; see the file comment. */
+export class FusedNetwork {
+  readonly spec: NetworkSpec
+  readonly task: TaskShape
+  readonly kernels: FusedKernels
+  readonly weights: WeightInfo[]
+  readonly #cell: FusedCell
+  readonly #layers: LayerPlan[]
+  readonly #directions: number
+  readonly #inputWidth: number
+  readonly #headSize: number
+  readonly #perStep: boolean
+  readonly #grads = new Map<string, Float32Array>()
+  #workspace: Workspace | null = null
+
+  constructor(spec: NetworkSpec, task: TaskShape, kernels: FusedKernels) {
+    const reason = supportsFused(spec, task)
+    if (reason) throw new Error(`Cannot fuse this network: ${reason}.`)
+    this.spec = spec
+    this.task = task
+    this.kernels = kernels
+    this.#cell =
+      spec.cell === 'rnn' ? (spec.activation === 'relu' ? 'rnn-relu' : 'rnn-tanh') : spec.cell
+    this.#directions = spec.bidirectional ? 2 : 1
+    this.#perStep = task.head.type === 'tokens-per-step'
+    this.#headSize =
+      task.head.type === 'tokens-per-step'
+        ? task.head.vocabSize
+        : task.head.type === 'class'
+          ? task.head.classes
+          : task.head.size
+    const weights: WeightInfo[] = []
+    let width: number
+    if (task.input.type === 'tokens') {
+      width = task.input.vocabSize
+      if (spec.embeddingSize > 0) {
+        weights.push({ name: 'embedding/kernel', shape: [width, spec.embeddingSize] })
+        width = spec.embeddingSize
+      }
+    } else {
+      width = task.input.size
+    }
+    this.#inputWidth = width
+    const G = GATES[this.#cell]
+    this.#layers = spec.layers.map((layer, i) => {
+      const name = `rnn_${i + 1}`
+      const prefixes = spec.bidirectional
+        ? [`${name}/forward_${spec.cell}`, `${name}/backward_${spec.cell}`]
+        : [name]
+      for (const prefix of prefixes) {
+        weights.push({ name: `${prefix}/kernel`, shape: [width, G * layer.units] })
+        weights.push({ name: `${prefix}/recurrent_kernel`, shape: [layer.units, G * layer.units] })
+        weights.push({ name: `${prefix}/bias`, shape: [G * layer.units] })
+      }
+      const outputSize =
+        spec.bidirectional && spec.merge === 'concat' ? 2 * layer.units : layer.units
+      const plan = { inputSize: width, units: layer.units, outputSize, prefixes }
+      width = outputSize
+      return plan
+    })
+    weights.push({ name: 'head/kernel', shape: [width, this.#headSize] })
+    weights.push({ name: 'head/bias', shape: [this.#headSize] })
+    this.weights = weights
+    for (const w of weights) this.#grads.set(w.name, new Float32Array(size(w.shape)))
+  }
+
+  /**
+   * The loss of one batch and its gradient with respect to every weight (a training step's
+   * forward and backward pass). Tapes are released before returning, errors included.
+   */
+  lossAndGradients(
+    weights: Map<string, Float32Array>,
+    batch: FusedBatch,
+    options: LossOptions
+  ): LossAndGradients {
+    const [N, T] = batch.xShape
+    const ws = this.#workspaceFor(N, T)
+    const tapes: RnnTape[][] = []
+    try {
+      this.#embed(weights, batch, ws)
+      const rate = options.dropoutSeed === null ? 0 : this.spec.dropout
+      const L = this.#layers.length
+      for (let l = 0; l < L; l++) {
+        const lastOnly = l === L - 1 && !this.#perStep
+        const ys: Float32Array[] = []
+        const layerTapes: RnnTape[] = []
+        tapes.push(layerTapes)
+        const plan = this.#layers[l]
+        for (let d = 0; d < this.#directions; d++) {
+          const out = this.kernels.rnnForward({
+            cell: this.#cell,
+            steps: T,
+            batch: N,
+            inputSize: plan.inputSize,
+            units: plan.units,
+            weights: this.#rnnWeights(weights, plan.prefixes[d]),
+            x: ws.inputs[l],
+            reverse: d === 1,
+            training: true
+          })
+          layerTapes.push(out.tape!)
+          // A last-step top layer reads each direction's final state: forward y[T−1], reverse y[0].
+          ys.push(lastOnly ? out.hT : out.y)
+        }
+        const rows = lastOnly ? N : T * N
+        const merged = ws.outputs[l]
+        this.#merge(ys, plan.units, rows, merged)
+        if (rate > 0) applyDropout(merged, ws.masks[l], rate, deriveSeed(options.dropoutSeed!, l))
+      }
+
+      // Head and loss.
+      const top = ws.outputs[L - 1]
+      const topSize = this.#layers[L - 1].outputSize
+      const rows = this.#perStep ? T * N : N
+      const headKernel = need(weights, 'head/kernel')
+      const headBias = need(weights, 'head/bias')
+      const V = this.#headSize
+      for (let r = 0; r < rows; r++) ws.logits.set(headBias, r * V)
+      this.kernels.gemm({
+        transA: false,
+        transB: false,
+        m: rows,
+        n: V,
+        k: topSize,
+        alpha: 1,
+        a: top,
+        b: headKernel,
+        beta: 1,
+        c: ws.logits
+      })
+      const loss = this.#lossAndDLogits(batch, ws, N, T)
+      const gHeadKernel = this.#grads.get('head/kernel')!
+      this.kernels.gemm({
+        transA: true,
+        transB: false,
+        m: topSize,
+        n: V,
+        k: rows,
+        alpha: 1,
+        a: top,
+        b: ws.dLogits,
+        beta: 0,
+        c: gHeadKernel
+      })
+      const gHeadBias = this.#grads.get('head/bias')!
+      columnSums(ws.dLogits, rows, V, gHeadBias)
+      this.kernels.gemm({
+        transA: false,
+        transB: true,
+        m: rows,
+        n: topSize,
+        k: V,
+        alpha: 1,
+        a: ws.dLogits,
+        b: headKernel,
+        beta: 0,
+        c: ws.dOutputs[L - 1]
+      })
+
+      // Back down the stack.
+      for (let l = L - 1; l >= 0; l--) {
+        const plan = this.#layers[l]
+        const lastOnly = l === L - 1 && !this.#perStep
+        const dOut = ws.dOutputs[l]
+        if (rate > 0) multiplyInPlace(dOut, ws.masks[l])
+        this.#splitMerge(dOut, plan.units, lastOnly, N, T, ws.dy[l])
+        const dInput = l > 0 ? ws.dOutputs[l - 1] : null
+        for (let d = 0; d < this.#directions; d++) {
+          const g = this.kernels.rnnBackward({ tape: tapes[l][d], dy: ws.dy[l][d] })
+          const prefix = plan.prefixes[d]
+          this.#grads.get(`${prefix}/kernel`)!.set(g.kernel)
+          this.#grads.get(`${prefix}/recurrent_kernel`)!.set(g.recurrentKernel)
+          this.#grads.get(`${prefix}/bias`)!.set(g.bias)
+          if (dInput) {
+            if (d === 0) dInput.set(g.dx)
+            else addInPlace(dInput, g.dx)
+          } else if (this.spec.embeddingSize > 0 && this.task.input.type === 'tokens') {
+            this.#embeddingGradient(batch, g.dx, N, T, d === 0)
+          }
+        }
+      }
+      return { loss, grads: this.#grads }
+    } finally {
+      for (const layer of tapes) for (const tape of layer) tape.release()
+    }
+  }
+
+  /** Zero states for `batch` rows of a unidirectional stack, per layer `[h]` or `[h, c]`. */
+  zeroState(batch: number): Float32Array[][] {
+    return this.#layers.map((plan) =>
+      Array.from(
+        { length: this.#cell === 'lstm' ? 2 : 1 },
+        () => new Float32Array(batch * plan.units)
+      )
+    )
+  }
+
+  /**
+   * One time step for inference (sampling): feeds one token per row from `state`, replaces `state`
+   * with the next one and returns the head's logits `[N, V]`. Unidirectional token models only.
+   */
+  stepTokens(
+    weights: Map<string, Float32Array>,
+    ids: ArrayLike<number>,
+    state: Float32Array[][]
+  ): Float32Array {
+    if (this.spec.bidirectional) throw new Error('A bidirectional network cannot be stepped.')
+    const N = ids.length
+    let x: Float32Array = new Float32Array(N * this.#inputWidth)
+    this.#embedIds(weights, ids, x)
+    this.#layers.forEach((plan, l) => {
+      const out = this.kernels.rnnForward({
+        cell: this.#cell,
+        steps: 1,
+        batch: N,
+        inputSize: plan.inputSize,
+        units: plan.units,
+        weights: this.#rnnWeights(weights, plan.prefixes[0]),
+        x,
+        reverse: false,
+        h0: state[l][0],
+        c0: state[l][1],
+        training: false
+      })
+      state[l][0] = out.hT
+      if (out.cT) state[l][1] = out.cT
+      x = out.hT
+    })
+    const V = this.#headSize
+    const logits = new Float32Array(N * V)
+    const bias = need(weights, 'head/bias')
+    for (let n = 0; n < N; n++) logits.set(bias, n * V)
+    this.kernels.gemm({
+      transA: false,
+      transB: false,
+      m: N,
+      n: V,
+      k: this.#layers[this.#layers.length - 1].outputSize,
+      alpha: 1,
+      a: x,
+      b: need(weights, 'head/kernel'),
+      beta: 1,
+      c: logits
+    })
+    return logits
+  }
+
+  #rnnWeights(weights: Map<string, Float32Array>, prefix: string): RnnWeights {
+    return {
+      kernel: need(weights, `${prefix}/kernel`),
+      recurrentKernel: need(weights, `${prefix}/recurrent_kernel`),
+      bias: need(weights, `${prefix}/bias`)
+    }
+  }
+
+  #workspaceFor(N: number, T: number): Workspace {
+    if (this.#workspace && this.#workspace.N === N && this.#workspace.T === T) {
+      return this.#workspace
+    }
+    const L = this.#layers.length
+    const rowsOf = (l: number) => (l === L - 1 && !this.#perStep ? N : T * N)
+    const outputs = this.#layers.map((plan, l) => new Float32Array(rowsOf(l) * plan.outputSize))
+    const headRows = this.#perStep ? T * N : N
+    this.#workspace = {
+      N,
+      T,
+      inputs: [new Float32Array(T * N * this.#inputWidth), ...outputs.slice(0, L - 1)],
+      outputs,
+      masks: outputs.map((o) => new Float32Array(o.length)),
+      dOutputs: outputs.map((o) => new Float32Array(o.length)),
+      dy: this.#layers.map((plan) =>
+        Array.from({ length: this.#directions }, () => new Float32Array(T * N * plan.units))
+      ),
+      logits: new Float32Array(headRows * this.#headSize),
+      dLogits: new Float32Array(headRows * this.#headSize)
+    }
+    return this.#workspace
+  }
+
+  /** The first layer's input, time-major `[T, N, I]`. */
+  #embed(weights: Map<string, Float32Array>, batch: FusedBatch, ws: Workspace): void {
+    const { N, T } = ws
+    const x0 = ws.inputs[0]
+    const I = this.#inputWidth
+    if (this.task.input.type === 'features') {
+      // `[N, T, F]` → `[T, N, F]`
+      for (let n = 0; n < N; n++) {
+        for (let t = 0; t < T; t++) {
+          const from = (n * T + t) * I
+          const to = (t * N + n) * I
+          for (let f = 0; f < I; f++) x0[to + f] = batch.x[from + f]
+        }
+      }
+      return
+    }
+    const ids = new Int32Array(T * N)
+    for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) ids[t * N + n] = batch.x[n * T + t]
+    this.#embedIds(weights, ids, x0)
+  }
+
+  /** Rows of the embedding matrix (or one-hot rows) for ids, into `out` `[ids.length, I]`. */
+  #embedIds(weights: Map<string, Float32Array>, ids: ArrayLike<number>, out: Float32Array): void {
+    const I = this.#inputWidth
+    const V = this.task.input.type === 'tokens' ? this.task.input.vocabSize : 0
+    const embedding = this.spec.embeddingSize > 0 ? need(weights, 'embedding/kernel') : null
+    if (!embedding) out.fill(0)
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]
+      if (!(id >= 0 && id < V && Number.isInteger(id))) {
+        throw new RangeError(`Token id ${id} is outside the vocabulary [0, ${V}).`)
+      }
+      if (embedding) out.set(embedding.subarray(id * I, (id + 1) * I), i * I)
+      else out[i * I + id] = 1
+    }
+  }
+
+  /** ∂E[id] = Σ over the positions reading id of ∂x there (the one-hot matmul's gradient). */
+  #embeddingGradient(batch: FusedBatch, dx: Float32Array, N: number, T: number, first: boolean) {
+    const E = this.#inputWidth
+    const g = this.#grads.get('embedding/kernel')!
+    if (first) g.fill(0)
+    for (let n = 0; n < N; n++) {
+      for (let t = 0; t < T; t++) {
+        const id = batch.x[n * T + t]
+        const from = (t * N + n) * E
+        const to = id * E
+        for (let e = 0; e < E; e++) g[to + e] += dx[from + e]
+      }
+    }
+  }
+
+  /** Merges the directions' outputs (`rows × H` each) into `out` (`rows × O`). */
+  #merge(ys: Float32Array[], H: number, rows: number, out: Float32Array): void {
+    if (ys.length === 1) {
+      out.set(ys[0].subarray(0, rows * H))
+      return
+    }
+    const [f, b] = ys
+    switch (this.spec.merge) {
+      case 'concat':
+        for (let r = 0; r < rows; r++) {
+          out.set(f.subarray(r * H, (r + 1) * H), r * 2 * H)
+          out.set(b.subarray(r * H, (r + 1) * H), r * 2 * H + H)
+        }
+        break
+      case 'sum':
+        for (let i = 0; i < rows * H; i++) out[i] = f[i] + b[i]
+        break
+      case 'ave':
+        for (let i = 0; i < rows * H; i++) out[i] = (f[i] + b[i]) / 2
+        break
+    }
+  }
+
+  /**
+   * ∂merged → ∂y of each direction `[T, N, H]`. A last-step top layer only read the forward
+   * direction's `y[T−1]` and the reverse direction's `y[0]`; every other step gets zero.
+   */
+  #splitMerge(
+    dOut: Float32Array,
+    H: number,
+    lastOnly: boolean,
+    N: number,
+    T: number,
+    dy: Float32Array[]
+  ): void {
+    const rows = lastOnly ? N : T * N
+    const at = (d: number) => (lastOnly ? (d === 0 ? (T - 1) * N * H : 0) : 0)
+    if (lastOnly) for (const buffer of dy) buffer.fill(0)
+    if (dy.length === 1) {
+      dy[0].set(dOut.subarray(0, rows * H), at(0))
+      return
+    }
+    const [f, b] = dy
+    const fAt = at(0)
+    const bAt = at(1)
+    switch (this.spec.merge) {
+      case 'concat':
+        for (let r = 0; r < rows; r++) {
+          f.set(dOut.subarray(r * 2 * H, r * 2 * H + H), fAt + r * H)
+          b.set(dOut.subarray(r * 2 * H + H, (r + 1) * 2 * H), bAt + r * H)
+        }
+        break
+      case 'sum':
+      case 'ave': {
+        const scale = this.spec.merge === 'ave' ? 0.5 : 1
+        for (let i = 0; i < rows * H; i++) {
+          f[fAt + i] = dOut[i] * scale
+          b[bAt + i] = dOut[i] * scale
+        }
+        break
+      }
+    }
+  }
+
+  /** The head's loss (as `headLoss` averages it) and ∂loss/∂logits into `ws.dLogits`. */
+  #lossAndDLogits(batch: FusedBatch, ws: Workspace, N: number, T: number): number {
+    const V = this.#headSize
+    const { logits, dLogits } = ws
+    if (this.task.head.type === 'regression') {
+      const count = N * V
+      let loss = 0
+      for (let i = 0; i < count; i++) {
+        const diff = logits[i] - batch.y[i]
+        loss += diff * diff
+        dLogits[i] = (2 * diff) / count
+      }
+      return loss / count
+    }
+    // Softmax cross-entropy; rows are time-major `t·N + n` for per-step heads, `n` for classes.
+    const rows = this.#perStep ? T * N : N
+    const mask = this.#perStep ? batch.yMask : undefined
+    let total = rows
+    if (mask) {
+      total = 0
+      for (let i = 0; i < N * T; i++) total += mask[i]
+      // max(Σ mask, 1) as headLoss: a batch of pure padding would otherwise divide by zero.
+      total = Math.max(total, 1)
+    }
+    let loss = 0
+    for (let r = 0; r < rows; r++) {
+      // Time-major row r = t·N + n of a per-step head reads the batch-major target y[n·T + t].
+      const t = this.#perStep ? Math.floor(r / N) : 0
+      const source = this.#perStep ? (r - t * N) * T + t : r
+      const w = (mask ? mask[source] : 1) / total
+      const base = r * V
+      let max = -Infinity
+      for (let v = 0; v < V; v++) if (logits[base + v] > max) max = logits[base + v]
+      // One exp per logit: dLogits holds e^(z−max) until it is scaled into the softmax.
+      let sum = 0
+      for (let v = 0; v < V; v++) {
+        const e = Math.exp(logits[base + v] - max)
+        dLogits[base + v] = e
+        sum += e
+      }
+      const target = batch.y[source]
+      loss += w * (Math.log(sum) + max - logits[base + target])
+      const scale = w / sum
+      for (let v = 0; v < V; v++) dLogits[base + v] *= scale
+      dLogits[base + target] -= w
+    }
+    return loss
+  }
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1)
+}
+
+function need(weights: Map<string, Float32Array>, name: string): Float32Array {
+  const w = weights.get(name)
+  if (!w) throw new Error(`Missing weight ${name}.`)
+  return w
+}
+
+/** Draws a seeded inverted-dropout mask into `mask` and applies it to `x` in place. */
+function applyDropout(x: Float32Array, mask: Float32Array, rate: number, seed: number): void {
+  const random = new Random(seed)
+  const keep = 1 / (1 - rate)
+  for (let i = 0; i < x.length; i++) {
+    mask[i] = random.next() >= rate ? keep : 0
+    x[i] *= mask[i]
+  }
+}
+
+function multiplyInPlace(x: Float32Array, by: Float32Array): void {
+  for (let i = 0; i < x.length; i++) x[i] *= by[i]
+}
+
+function addInPlace(x: Float32Array, add: Float32Array): void {
+  for (let i = 0; i < x.length; i++) x[i] += add[i]
+}
+
+function columnSums(m: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  out.fill(0)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c]
+}

@@ -183,7 +183,7 @@ export function serveTrainer(
         // A process boundary is an edge: a malformed message is logged and dropped, never obeyed.
         log(`ignored an invalid message from the host: ${parsed.error.message.slice(0, 500)}`)
         const seq = (raw as { seq?: unknown } | null)?.seq
-        if (typeof seq === 'number' && Number.isInteger(seq) && seq >= 0) {
+        if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) {
           reply(seq, conflict('INVALID_INPUT', 'The trainer did not understand that message.'))
         }
         return

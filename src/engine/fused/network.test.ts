@@ -15,7 +15,7 @@ import type { Batch } from '../tasks/types'
 import { disposeTargets, headLoss, toTargets } from '../train/loss'
 import { relativeError } from './conformance-checks'
 import { createJsKernels } from './js-kernels'
-import { FusedNetwork, supportsFused } from './network'
+import { expNonPositive, FusedNetwork, supportsFused } from './network'
 
 beforeAll(async () => {
   await selectBackend(tf, { force: 'cpu' })
@@ -265,5 +265,27 @@ describe('fused network details', () => {
       expect(relativeError(logits, want), `t=${t}`).toBeLessThan(1e-5)
     }
     net.model.dispose()
+  })
+})
+
+describe('expNonPositive (the softmax exponential)', () => {
+  it('matches Math.exp within 1e-9 relative from 0 down to underflow, and keeps NaN', () => {
+    const random = new Random(3)
+    let worst = 0
+    for (let i = 0; i < 20000; i++) {
+      // Uniform over [−745, 0] plus the dense range of real logit gaps, [−30, 0].
+      const x = i % 2 === 0 ? -745 * random.next() : -30 * random.next()
+      const reference = Math.exp(x)
+      if (reference > 1e-300) {
+        worst = Math.max(worst, Math.abs(expNonPositive(x) - reference) / reference)
+      }
+    }
+    expect(worst).toBeLessThan(1e-9)
+    expect(expNonPositive(0)).toBe(1)
+    expect(expNonPositive(-0)).toBe(1)
+    expect(expNonPositive(-Math.LN2)).toBeCloseTo(0.5, 15)
+    expect(expNonPositive(-746)).toBe(0)
+    expect(expNonPositive(-Infinity)).toBe(0)
+    expect(expNonPositive(NaN)).toBeNaN()
   })
 })

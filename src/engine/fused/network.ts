@@ -80,6 +80,10 @@ interface Workspace {
   dy: Float32Array[][]
   logits: Float32Array
   dLogits: Float32Array
+  /** Token ids, time-major `[T, N]`. */
+  ids: Int32Array
+  /** `[1, rows]` of ones: the head bias gradient is `ones · ∂logits`, a GEMM like the others. */
+  ones: Float32Array
 }
 
 /** The fused network of one run; see the file comment. */
@@ -199,7 +203,7 @@ export class FusedNetwork {
       const headKernel = need(weights, 'head/kernel')
       const headBias = need(weights, 'head/bias')
       const V = this.#headSize
-      for (let r = 0; r < rows; r++) ws.logits.set(headBias, r * V)
+      fillRows(ws.logits, headBias, rows)
       this.kernels.gemm({
         transA: false,
         transB: false,
@@ -226,8 +230,18 @@ export class FusedNetwork {
         beta: 0,
         c: gHeadKernel
       })
-      const gHeadBias = this.#grads.get('head/bias')!
-      columnSums(ws.dLogits, rows, V, gHeadBias)
+      this.kernels.gemm({
+        transA: false,
+        transB: false,
+        m: 1,
+        n: V,
+        k: rows,
+        alpha: 1,
+        a: ws.ones,
+        b: ws.dLogits,
+        beta: 0,
+        c: this.#grads.get('head/bias')!
+      })
       this.kernels.gemm({
         transA: false,
         transB: true,
@@ -247,10 +261,13 @@ export class FusedNetwork {
         const lastOnly = l === L - 1 && !this.#perStep
         const dOut = ws.dOutputs[l]
         if (rate > 0) multiplyInPlace(dOut, ws.masks[l])
-        this.#splitMerge(dOut, plan.units, lastOnly, N, T, ws.dy[l])
+        // One direction over the whole sequence: ∂y is ∂merged itself, no copy needed.
+        const whole = this.#directions === 1 && !lastOnly
+        const dy = whole ? [dOut] : ws.dy[l]
+        if (!whole) this.#splitMerge(dOut, plan.units, lastOnly, N, T, dy)
         const dInput = l > 0 ? ws.dOutputs[l - 1] : null
         for (let d = 0; d < this.#directions; d++) {
-          const g = this.kernels.rnnBackward({ tape: tapes[l][d], dy: ws.dy[l][d] })
+          const g = this.kernels.rnnBackward({ tape: tapes[l][d], dy: dy[d] })
           const prefix = plan.prefixes[d]
           this.#grads.get(`${prefix}/kernel`)!.set(g.kernel)
           this.#grads.get(`${prefix}/recurrent_kernel`)!.set(g.recurrentKernel)
@@ -259,7 +276,7 @@ export class FusedNetwork {
             if (d === 0) dInput.set(g.dx)
             else addInPlace(dInput, g.dx)
           } else if (this.spec.embeddingSize > 0 && this.task.input.type === 'tokens') {
-            this.#embeddingGradient(batch, g.dx, N, T, d === 0)
+            this.#embeddingGradient(ws.ids, g.dx, d === 0)
           }
         }
       }
@@ -312,8 +329,7 @@ export class FusedNetwork {
     })
     const V = this.#headSize
     const logits = new Float32Array(N * V)
-    const bias = need(weights, 'head/bias')
-    for (let n = 0; n < N; n++) logits.set(bias, n * V)
+    fillRows(logits, need(weights, 'head/bias'), N)
     this.kernels.gemm({
       transA: false,
       transB: false,
@@ -352,11 +368,16 @@ export class FusedNetwork {
       outputs,
       masks: outputs.map((o) => new Float32Array(o.length)),
       dOutputs: outputs.map((o) => new Float32Array(o.length)),
-      dy: this.#layers.map((plan) =>
-        Array.from({ length: this.#directions }, () => new Float32Array(T * N * plan.units))
+      // Only split merges need their own ∂y buffers (see lossAndGradients).
+      dy: this.#layers.map((plan, l) =>
+        this.#directions === 1 && rowsOf(l) === T * N
+          ? []
+          : Array.from({ length: this.#directions }, () => new Float32Array(T * N * plan.units))
       ),
       logits: new Float32Array(headRows * this.#headSize),
-      dLogits: new Float32Array(headRows * this.#headSize)
+      dLogits: new Float32Array(headRows * this.#headSize),
+      ids: new Int32Array(T * N),
+      ones: new Float32Array(headRows).fill(1)
     }
     return this.#workspace
   }
@@ -377,7 +398,7 @@ export class FusedNetwork {
       }
       return
     }
-    const ids = new Int32Array(T * N)
+    const ids = ws.ids
     for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) ids[t * N + n] = batch.x[n * T + t]
     this.#embedIds(weights, ids, x0)
   }
@@ -393,23 +414,25 @@ export class FusedNetwork {
       if (!(id >= 0 && id < V && Number.isInteger(id))) {
         throw new RangeError(`Token id ${id} is outside the vocabulary [0, ${V}).`)
       }
-      if (embedding) out.set(embedding.subarray(id * I, (id + 1) * I), i * I)
+      // A plain loop: a subarray view per token would be garbage, thousands per step.
+      if (embedding)
+        for (let e = 0, from = id * I, to = i * I; e < I; e++) out[to + e] = embedding[from + e]
       else out[i * I + id] = 1
     }
   }
 
-  /** ∂E[id] = Σ over the positions reading id of ∂x there (the one-hot matmul's gradient). */
-  #embeddingGradient(batch: FusedBatch, dx: Float32Array, N: number, T: number, first: boolean) {
+  /**
+   * ∂E[id] = Σ over the positions reading id of ∂x there (the one-hot matmul's gradient).
+   * @param ids the time-major ids `#embed` read, so `dx` `[T, N, E]` is walked in order
+   */
+  #embeddingGradient(ids: Int32Array, dx: Float32Array, first: boolean) {
     const E = this.#inputWidth
     const g = this.#grads.get('embedding/kernel')!
     if (first) g.fill(0)
-    for (let n = 0; n < N; n++) {
-      for (let t = 0; t < T; t++) {
-        const id = batch.x[n * T + t]
-        const from = (t * N + n) * E
-        const to = id * E
-        for (let e = 0; e < E; e++) g[to + e] += dx[from + e]
-      }
+    for (let i = 0; i < ids.length; i++) {
+      const to = ids[i] * E
+      const from = i * E
+      for (let e = 0; e < E; e++) g[to + e] += dx[from + e]
     }
   }
 
@@ -513,7 +536,7 @@ export class FusedNetwork {
       // One exp per logit: dLogits holds e^(z−max) until it is scaled into the softmax.
       let sum = 0
       for (let v = 0; v < V; v++) {
-        const e = Math.exp(logits[base + v] - max)
+        const e = expNonPositive(logits[base + v] - max)
         dLogits[base + v] = e
         sum += e
       }
@@ -525,6 +548,34 @@ export class FusedNetwork {
     }
     return loss
   }
+}
+
+// ln 2 in two parts (fdlibm's split): k·LN2_HI is exact for k < 2^11, so r keeps its digits.
+const LN2_HI = 0.6931471803691238
+const LN2_LO = 1.9082149292705877e-10
+/** 2^−k for k = 0 … 1075 (2^−1075 is 0 in double). */
+const POW2_NEG = Float64Array.from({ length: 1076 }, (_, k) => Math.pow(2, -k))
+
+/**
+ * e^x for x ≤ 0 (the softmax's `z − max`), to ~3e-10 relative: far below float32's rounding, and
+ * about 30% faster than Math.exp, which V8 calls out of line. The softmax takes V·T·N of them a
+ * step (133k for W1), the largest JS cost left around the kernels. Write x = −k·ln 2 + r with k a
+ * whole number and |r| ≤ ln 2 / 2; then e^x = 2^−k · e^r, e^r by its Taylor series to r⁸ (error
+ * ≤ r⁹/9! ≈ 2e-10) and 2^−k from a table. NaN stays NaN; below −745 the result is 0, as Math.exp's.
+ */
+export function expNonPositive(x: number): number {
+  if (!(x > -745)) return x === x ? 0 : x
+  const k = (-x * Math.LOG2E + 0.5) | 0 // round(−x / ln 2) ≥ 0
+  const r = x + k * LN2_HI + k * LN2_LO
+  let p = 1 / 5040 + r / 40320
+  p = 1 / 720 + r * p
+  p = 1 / 120 + r * p
+  p = 1 / 24 + r * p
+  p = 1 / 6 + r * p
+  p = 1 / 2 + r * p
+  p = 1 + r * p
+  p = 1 + r * p
+  return p * POW2_NEG[k]
 }
 
 function size(shape: number[]): number {
@@ -555,7 +606,11 @@ function addInPlace(x: Float32Array, add: Float32Array): void {
   for (let i = 0; i < x.length; i++) x[i] += add[i]
 }
 
-function columnSums(m: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  out.fill(0)
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c]
+/** `rows` copies of `row` into `out`, by doubling: a few copyWithin calls instead of one set per row. */
+function fillRows(out: Float32Array, row: Float32Array, rows: number): void {
+  const total = rows * row.length
+  out.set(row, 0)
+  for (let filled = row.length; filled < total; filled *= 2) {
+    out.copyWithin(filled, 0, Math.min(filled, total - filled))
+  }
 }

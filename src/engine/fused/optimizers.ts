@@ -6,11 +6,12 @@
  *
  * Numbers: each hyperparameter tfjs is handed (β₁, 1 − β₁, ε, −lr) becomes a float32 scalar
  * there, so it is rounded to float32 here too, and weights and slots are stored in float32. The
- * arithmetic between loads and stores is in double rather than rounded op by op, and Adam's bias
- * corrections are folded into one factor per step (below); the result agrees with tfjs to about
- * one float32 rounding per step (the test holds it to 1e-6 relative over many steps). Rounding
- * every op with Math.fround reproduced tfjs bit for bit but made Adam ~3.5× slower (2.1 against
- * 0.6 ms per W1 step), more than a fused step can spare.
+ * arithmetic of Adam and RMSProp between loads and stores is in double rather than rounded op by
+ * op, and Adam's bias corrections are folded into one factor per step (below); they agree with
+ * tfjs to about one float32 rounding per step (the test holds them to 1e-6 relative over 100
+ * steps; 200 steps on the tfjs wasm backend stayed within 2e-7). Rounding every op with
+ * Math.fround reproduces tfjs bit for bit but made Adam ~3.5× slower (2.1 against 0.6 ms per W1
+ * step), more than a fused step can spare. Momentum SGD does round op by op (see there).
  *
  * Slots are laid out as tfjs lays them out (`getWeights` order: one slot kind after the other,
  * one array per weight in weight order), so `train/fused-step.ts` can write and read the same
@@ -184,7 +185,10 @@ export class RmspropArrays implements ArrayOptimizer {
 /**
  * SGD with classical momentum, tfjs's `useNesterov = false`:
  *   acc ← μ·acc + g,  w ← w + (−lr)·acc
- * Momentum 0 is plain SGD with the same state layout.
+ * Momentum 0 is plain SGD with the same state layout. Rounded op by op as tfjs does (exact on the
+ * cpu backend): the accumulator carries each rounding difference into ~1/(1−μ) later steps, so
+ * the double-precision shortcut drifted past 1e-6 within 200 steps, and without a division or a
+ * square root the rounding costs little.
  */
 export class MomentumArrays implements ArrayOptimizer {
   readonly className = 'Momentum'
@@ -208,8 +212,10 @@ export class MomentumArrays implements ArrayOptimizer {
       const g = grads[k]
       const a = acc.values[k]
       for (let i = 0; i < w.length; i++) {
-        a[i] = mu * a[i] + s * g[i]
-        w[i] += c * a[i]
+        // Clipping's `mul(grad, scale)` first (× 1 is exact).
+        const a1 = f(f(mu * a[i]) + f(g[i] * s))
+        a[i] = a1
+        w[i] = f(f(c * a1) + w[i])
       }
     }
     this.iterations++

@@ -21,9 +21,7 @@ import { FusedNetwork, supportsFused, type FusedBatch } from '../fused/network'
 import { AdamArrays, createArrayOptimizer, type ArrayOptimizer } from '../fused/optimizers'
 import { packTensors, unpackTensors, type NamedTensor, type PackedTensors } from './checkpoint'
 import { globalNorm, groupNorms } from './clip'
-
-/** The names `packOptimizerState` gives Adam's running products β₁^t, β₂^t (train/optimizers.ts). */
-const ACC_BETA = ['adam/acc_beta1', 'adam/acc_beta2'] as const
+import { ACC_BETA } from './optimizers'
 
 /** What the stepper needs of the run's training config. */
 export type FusedTraining = Pick<TrainConfig, 'optimizer' | 'momentum'>

@@ -80,7 +80,8 @@ interface AdamInternals {
   accBeta2: tf.Variable
 }
 
-const ACC_BETA = ['adam/acc_beta1', 'adam/acc_beta2'] as const
+/** Names of Adam's running products β₁^t, β₂^t in a packed optimiser state (both engines). */
+export const ACC_BETA = ['adam/acc_beta1', 'adam/acc_beta2'] as const
 
 /**
  * The optimiser's state as a blob: `iter` (the step counter), then its slots in tfjs's own

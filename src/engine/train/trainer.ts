@@ -184,9 +184,10 @@ export async function trainRun(
     // After the weights are restored: a fused engine starts from a copy of them.
     engine = await chooseTrainEngine(training, net, (line) => hooks.log?.(line))
     hooks.onEngine?.(engine.name)
-    const savedOptimizer = options.resume?.optimizerState
-    if (savedOptimizer) {
-      const packed = { data: savedOptimizer, manifest: options.resume!.meta.optimizer }
+    // The optimiser state goes to whichever engine trains: both read the same layout.
+    const resume = options.resume
+    if (resume?.optimizerState) {
+      const packed = { data: resume.optimizerState, manifest: resume.meta.optimizer }
       if (engine.stepper) engine.stepper.restoreOptimizerState(packed)
       else await restoreOptimizerState(optimizer, packed, names.variable)
     }

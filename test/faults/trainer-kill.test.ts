@@ -27,9 +27,10 @@ import { seededRandom } from './seeded-random'
 const KILL_ON_SEND = join(import.meta.dirname, 'fixtures', 'kill-on-send.ts')
 
 /**
- * A tiny LSTM on the adding problem, a point every step and a checkpoint every 10 steps. The tfjs
- * engine: its curves are bit-for-bit reproducible across processes, which the exact-resume check
- * at the end relies on (the fused native engine's threaded sums were not, when this was written).
+ * A tiny LSTM on the adding problem, a point every step and a checkpoint every 10 steps, on the
+ * default engine (`auto`: the fused native one where it builds, as in CI). Its curves are
+ * bit-for-bit reproducible across processes, which the exact-resume check at the end relies on
+ * (src/engine/train/fused-engines.test.ts proves that for each fused engine).
  */
 const CONFIG = RunConfig.parse({
   backend: 'cpu',
@@ -40,8 +41,7 @@ const CONFIG = RunConfig.parse({
     batchSize: 16,
     evalEvery: 10,
     checkpointEvery: 10,
-    logEvery: 1,
-    engine: 'tfjs'
+    logEvery: 1
   }
 })
 

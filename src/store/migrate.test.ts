@@ -25,25 +25,26 @@ describe('runMigrations', () => {
   it('brings a fresh database to the latest version and logs each step', () => {
     const db = t.track(new Database(t.path()))
     const log: string[] = []
-    expect(runMigrations(db, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 0, to: 60 })
-    expect(readUserVersion(db)).toBe(60)
+    expect(runMigrations(db, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 0, to: 70 })
+    expect(readUserVersion(db)).toBe(70)
     expect(tableNames(db)).toEqual(['checkpoints', 'datasets', 'metrics', 'runs', 'samples'])
     expect(log).toEqual([
-      'store: migrating database schema 0 -> 60 (6 step(s))',
+      'store: migrating database schema 0 -> 70 (7 step(s))',
       'store: applying migration 10 datasets',
       'store: applying migration 20 runs',
       'store: applying migration 30 metrics',
       'store: applying migration 40 checkpoints',
       'store: applying migration 50 samples',
       'store: applying migration 60 run owner',
-      'store: database schema is at 60'
+      'store: applying migration 70 metrics by step',
+      'store: database schema is at 70'
     ])
   })
 
   it('does nothing on a database already at the latest version', () => {
-    const db = t.migratedTo(60)
+    const db = t.migratedTo(70)
     const log: string[] = []
-    expect(runMigrations(db, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 60, to: 60 })
+    expect(runMigrations(db, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 70, to: 70 })
     expect(log).toEqual([])
   })
 
@@ -60,8 +61,8 @@ describe('runMigrations', () => {
     const reopened = t.track(new Database(t.path()))
     reopened.pragma('foreign_keys = ON')
     const log: string[] = []
-    expect(runMigrations(reopened, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 20, to: 60 })
-    expect(log[0]).toBe('store: migrating database schema 20 -> 60 (4 step(s))')
+    expect(runMigrations(reopened, MIGRATIONS, (m) => log.push(m))).toEqual({ from: 20, to: 70 })
+    expect(log[0]).toBe('store: migrating database schema 20 -> 70 (5 step(s))')
     expect(reopened.prepare('SELECT name, config_json FROM runs WHERE id = 7').get()).toEqual({
       name: 'old run',
       config_json: '{"units":32}'
@@ -147,7 +148,7 @@ describe('runMigrations', () => {
     expect(readUserVersion(db)).toBe(0)
   })
 
-  it('has migration versions 10, 20, 30, 40, 50, 60 in order', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([10, 20, 30, 40, 50, 60])
+  it('has migration versions 10, 20, 30, 40, 50, 60, 70 in order', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([10, 20, 30, 40, 50, 60, 70])
   })
 })

@@ -53,7 +53,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
-    expect(readUserVersion(db)).toBe(60)
+    expect(readUserVersion(db)).toBe(70)
     expect(log).toContain('store: applying migration 10 datasets')
   })
 
@@ -103,7 +103,7 @@ describe('openDatabase', () => {
     const error = storeErrorOf(() => openDatabase(t.path()))
     expect(error.code).toBe('FUTURE_VERSION')
     expect(error.message).toContain(t.path())
-    expect(error.message).toMatch(/schema 9999; this version understands up to 60\).*Upgrade/)
+    expect(error.message).toMatch(/schema 9999; this version understands up to 70\).*Upgrade/)
     expect(readFileSync(t.path()).equals(before)).toBe(true)
     expect(readdirSync(t.dir)).toEqual(['studio.db'])
   })
@@ -176,7 +176,7 @@ describe('checkIntegrity', () => {
 describe('openMemoryDatabase', () => {
   it('has the full schema with foreign keys on', () => {
     const db = openMemoryDatabase()
-    expect(readUserVersion(db)).toBe(60)
+    expect(readUserVersion(db)).toBe(70)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     db.close()
   })

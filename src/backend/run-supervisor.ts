@@ -35,6 +35,7 @@ import {
   getRun,
   latestCheckpoint,
   saveCheckpoint,
+  StoreError,
   toStoreError,
   updateRun,
   type RunPatch
@@ -78,6 +79,13 @@ interface LiveRun {
   checkpointStep: number | null
   /** Why the run failed on the host's side (a write the store refused); set before a kill. */
   hostError: string | null
+  /**
+   * Why the store refuses the run's output for now (its disk is full or read-only): the run is
+   * paused, and what its trainer sends meanwhile waits in `backlog` until a resume stores it.
+   */
+  storeProblem: string | null
+  /** Trainer messages not stored yet, oldest first (see `storeProblem`). */
+  backlog: TrainerToHost[]
   /** The last lines the process printed: the reason for a crash is usually among them. */
   outputTail: string[]
 }
@@ -187,9 +195,31 @@ export class RunSupervisor {
     this.#send(live, { type: 'pause', seq: live.nextSeq++ })
   }
 
-  /** Lets a paused run go on. */
+  /**
+   * Lets a paused run go on. A run paused because the store refused its output first stores what
+   * waited meanwhile; while the store still refuses, the run stays paused and this says why.
+   * @throws ApiError CONFLICT when the store still refuses
+   */
   resume(runId: RunId): void {
     const live = this.#requireLive(runId, 'resume')
+    if (live.storeProblem !== null) {
+      try {
+        this.#flush(live)
+        while (live.backlog.length > 0) {
+          this.#handle(live, live.backlog[0])
+          live.backlog.shift()
+        }
+      } catch (error) {
+        const why = persistFailure(error)
+        live.storeProblem = why
+        throw new ApiError('CONFLICT', `The run stays paused: ${why}`)
+      }
+      live.storeProblem = null
+      this.#unrecorded.delete(runId)
+      // The backlog may have held the run's end (it finished its last step as the disk filled).
+      if (this.#live.get(runId) !== live) return
+      this.#setStatus(runId, { status: 'paused', error: null })
+    }
     this.#send(live, { type: 'resume', seq: live.nextSeq++ })
   }
 
@@ -363,6 +393,8 @@ export class RunSupervisor {
       killTimer: null,
       checkpointStep,
       hostError: null,
+      storeProblem: null,
+      backlog: [],
       outputTail: []
     }
     this.#live.set(runId, live)
@@ -397,10 +429,15 @@ export class RunSupervisor {
       )
       return
     }
+    const message = parsed.data
+    if (live.storeProblem !== null && message.type !== 'reply') {
+      live.backlog.push(message)
+      return
+    }
     try {
-      this.#handle(live, parsed.data)
+      this.#handle(live, message)
     } catch (error) {
-      this.#onPersistFailure(live, error)
+      this.#onPersistFailure(live, error, message)
     }
   }
 
@@ -501,6 +538,9 @@ export class RunSupervisor {
     } catch (error) {
       live.hostError ??= `Its last metrics could not be saved: ${persistFailure(error)}`
     }
+    // A trainer that ends while its output waits for the store (stopped, or crashed) loses that
+    // output; the run continues from its last stored checkpoint.
+    live.hostError ??= live.storeProblem
     const why = live.hostError ?? describeExit(exit, live.outputTail)
     this.#recordEnd(live.runId, {
       status: live.hostError !== null ? 'failed' : 'interrupted',
@@ -541,8 +581,29 @@ export class RunSupervisor {
     this.#retryTimer = null
   }
 
-  /** The store refused a write (disk full, run deleted): end the run rather than lose data silently. */
-  #onPersistFailure(live: LiveRun, error: unknown): void {
+  /**
+   * The store refused a write. A full or read-only disk pauses the run: the trainer is asked to
+   * pause after its step, and its output waits in memory (`message`, which failed, first) until
+   * the user frees space and resumes. Anything else (the run was deleted) ends the run rather
+   * than lose data silently.
+   */
+  #onPersistFailure(live: LiveRun, error: unknown, message?: TrainerToHost): void {
+    const storeError = toStoreError(error)
+    const refused =
+      storeError instanceof StoreError &&
+      (storeError.code === 'DISK_FULL' || storeError.code === 'READ_ONLY')
+    if (refused && live.storeProblem === null) {
+      const why = `${storeError.message} The run is paused; resume it once there is space.`
+      this.#log(
+        `run ${live.runId}: the store refused its output; pausing it: ${storeError.message}`
+      )
+      live.storeProblem = why
+      if (message !== undefined) live.backlog.unshift(message)
+      this.#send(live, { type: 'pause', seq: live.nextSeq++ })
+      // Shown by the API over the stored row (which the store may not take either), retried.
+      this.#recordEnd(live.runId, { status: 'paused', error: why })
+      return
+    }
     this.#log(`run ${live.runId}: could not store the trainer's output: ${stack(error)}`)
     live.hostError ??= `Training was ended because its progress could not be saved: ${persistFailure(error)}`
     live.handle.kill()
@@ -564,7 +625,12 @@ export class RunSupervisor {
     if (live.pending.length === 0) return
     const points = live.pending
     live.pending = []
-    appendMetrics(this.#db, live.runId, points)
+    try {
+      appendMetrics(this.#db, live.runId, points) // one transaction: all or none
+    } catch (error) {
+      live.pending = points.concat(live.pending)
+      throw error
+    }
     this.#events.emit('runMetricsAppended', {
       runId: live.runId,
       points: points.map(toPointData)

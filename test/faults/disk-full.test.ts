@@ -1,12 +1,12 @@
 /**
  * The studio's home runs out of space, or turns read-only, while a run trains (real engine, real
  * trainer process, the home on a tiny tmpfs; skipped with the reason where mounting is not
- * permitted). The run must end with a message that says what happened and what to do, every
+ * permitted). The run must pause with a message that says what happened and what to do, every
  * checkpoint in the store must be whole, the database must pass its integrity check, the studio
- * must go on answering, and once space is back the run resumes from its last checkpoint.
+ * must go on answering, and once space is back the run goes on where it paused, nothing lost.
  */
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { dispatchRequest } from '../../src/backend/dispatch'
 import { RunConfig } from '../../src/shared/domain/run-config'
 import {
@@ -51,51 +51,46 @@ function expectWholeCheckpoints(r: RealStudio, runId: Parameters<typeof listChec
 }
 
 describe('no space left, or a read-only home, while training', { timeout: 150_000 }, () => {
-  it('disk full: the run fails saying so, nothing is half-written, and it resumes once space is back', async (ctx) => {
+  it('disk full: the run pauses saying so, nothing is half-written, and it goes on once space is back', async (ctx) => {
     const mounted = mountTmpfs('700k')
     if ('skip' in mounted) return ctx.skip(mounted.skip)
     fs = mounted
     real = await openRealStudio({ home: join(fs.path, 'home') })
     const { id: runId } = await real.studio.service.startRun(CONFIG)
-    await real.host.trainers[0].exited
-    await waitForStatus(real, runId, ['failed', 'interrupted', 'paused', 'completed'])
+    await waitForStatus(real, runId, ['paused', 'failed', 'interrupted', 'completed'])
 
-    // The API shows the end at once, even while the store cannot record it.
+    // The API shows the pause at once, even while the store cannot record it; the trainer lives on,
+    // paused, and what it sent meanwhile waits in the studio's memory.
     const { run, checkpoints } = await real.studio.service.getRun({ runId })
-    const lastCheckpoint = checkpoints.at(-1)!.step
-    expect(run.status).toBe('failed')
+    expect(run.status, run.error ?? '').toBe('paused')
     expect(run.error).toMatch(/the disk is full\. Free some space/)
-    expect(run.error).toContain(`Resume continues from its checkpoint at step ${lastCheckpoint}.`)
-    expect(lastCheckpoint).toBeLessThan(CONFIG.training.maxSteps)
+    expect(run.error).toMatch(/The run is paused; resume it once there is space\./)
+    expect(real.host.trainers).toHaveLength(1)
+    expect(checkpoints.at(-1)!.step).toBeLessThan(CONFIG.training.maxSteps)
     expect(checkIntegrity(real.studio.db)).toEqual([])
     expectWholeCheckpoints(real, runId)
     const steps = listMetrics(real.studio.db, runId, { name: 'loss' }).map((p) => p.step)
     expect(steps).toEqual(steps.map((_, i) => i + 1))
-    // The studio still answers, and a write it cannot do is refused with the store's advice.
+    // The studio still answers; resuming while the disk is still full is refused, still paused.
     expect((await real.studio.service.listRuns({ limit: 10 })).map((r) => r.status)).toEqual([
-      'failed'
+      'paused'
     ])
-    // The store has not recorded the end (still `running` in the file: no space even for that)…
-    expect(getRun(real.studio.db, runId)?.status).toBe('running')
-    // …so resuming now is refused through the API with the store's advice, not a bare INTERNAL.
     const refused = await dispatchRequest(real.studio.service, 'resumeRun', { runId })
-    expect(refused).toMatchObject({
-      ok: false,
-      error: { code: 'CONFLICT', details: { storeError: 'DISK_FULL' } }
-    })
-    expect(!refused.ok && refused.error.message).toMatch(/disk is full\. Free some space/)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect(!refused.ok && refused.error.message).toMatch(/^The run stays paused: .*disk is full/)
+    expect((await real.studio.service.getRun({ runId })).run.status).toBe('paused')
 
-    // Space comes back: the end is recorded within the retry interval, and the run resumes.
+    // Space comes back: resume stores what waited, then the same trainer trains on to the end.
     fs.remount('size=64m')
-    await vi.waitFor(() => expect(getRun(real!.studio.db, runId)?.status).toBe('failed'), {
-      timeout: 5000
-    })
     await real.studio.service.resumeRun({ runId })
     await waitForStatus(real, runId, ['completed', 'failed', 'interrupted'])
     const resumed = await real.studio.service.getRun({ runId })
     expect(resumed.run.status, resumed.run.error ?? '').toBe('completed')
+    expect(resumed.run.error).toBeNull()
+    expect(real.host.trainers).toHaveLength(1) // never restarted: nothing was lost
     const after = listMetrics(real.studio.db, runId, { name: 'loss' }).map((p) => p.step)
     expect(after).toEqual(Array.from({ length: CONFIG.training.maxSteps }, (_, i) => i + 1))
+    expect(getRun(real.studio.db, runId)?.status).toBe('completed')
     expect(checkIntegrity(real.studio.db)).toEqual([])
   })
 

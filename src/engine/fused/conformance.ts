@@ -19,7 +19,7 @@ import {
   checkResultsOwned,
   checkRnnCase,
   gemmCases,
-  measureTapeGrowth,
+  settledTapeGrowth,
   rnnCases,
   tapeBytes,
   type Mismatch,
@@ -106,7 +106,7 @@ export function describeKernelConformance(
 
     it(
       'released tapes free their memory (40 training passes, no growth)',
-      () => {
+      async () => {
         const c: RnnCase = {
           label: 'leak',
           cell: 'lstm',
@@ -128,10 +128,11 @@ export function describeKernelConformance(
             const usage = process.memoryUsage()
             return usage.heapUsed + usage.external
           })
-        const growth = measureTapeGrowth(kernels, c, rounds, probe)
         // Keeping every tape would grow by ~rounds × tapeBytes; allow a third of that for
         // allocator noise, which is still far below a leak.
-        expect(growth).toBeLessThan((rounds * tapeBytes(c)) / 3)
+        const limit = (rounds * tapeBytes(c)) / 3
+        const growth = await settledTapeGrowth(kernels, c, rounds, probe, limit)
+        expect(growth).toBeLessThan(limit)
       },
       timeout
     )

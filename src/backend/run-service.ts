@@ -23,8 +23,8 @@ import {
   listCheckpoints,
   listMetrics,
   listRecentSamples,
-  listRuns,
   metricNames,
+  runMetricSummaries,
   updateRun,
   type Sample
 } from '../store'
@@ -352,18 +352,7 @@ export function createRunMethods(options: RunServiceOptions): RunMethods {
     },
 
     async listRunStats() {
-      return listRuns(db, { limit: 10_000 }).map((run) => {
-        let best: { step: number; value: number } | null = null
-        for (const p of listMetrics(db, run.id, { name: 'val_loss' })) {
-          if (Number.isFinite(p.value) && (best === null || p.value < best.value)) best = p
-        }
-        return {
-          runId: run.id,
-          bestValLoss: best?.value ?? null,
-          bestStep: best?.step ?? null,
-          lastStep: lastMetricStep(db, run.id)
-        }
-      })
+      return runMetricSummaries(db, 10_000)
     },
 
     async renameRun({ runId, name }) {

@@ -31,6 +31,7 @@ export {
   listMetrics,
   metricNames,
   lastMetricStep,
+  runMetricSummaries,
   deleteMetricsAfter
 } from './metrics'
 export type { ListMetricsOptions } from './metrics'

@@ -8,7 +8,8 @@ import {
   deleteMetricsAfter,
   lastMetricStep,
   listMetrics,
-  metricNames
+  metricNames,
+  runMetricSummaries
 } from './metrics'
 import { createRun } from './runs'
 import { type TempStore, tempStore } from './test-support'
@@ -125,5 +126,39 @@ describe('metrics', () => {
     const append = (): void => appendMetrics(db, 99 as RunId, [loss(0)])
     expect(append).toThrow(StoreError)
     expect(append).toThrow(/Run 99 does not exist/)
+  })
+
+  it('summarises every run: lowest finite val_loss (earliest on ties), its step, the last step', () => {
+    const val = (step: number, value: number): MetricPoint => ({
+      ...loss(step),
+      name: 'val_loss',
+      value
+    })
+    appendMetrics(db, runId, [
+      val(10, 0.9),
+      val(20, NaN), // stored as NULL
+      val(30, -Infinity),
+      val(40, 0.5),
+      val(50, 0.5),
+      loss(70)
+    ])
+    const empty = createRun(db, { name: 'e', task: 'char-lm', datasetId: null, config: {} }).id
+    const diverged = createRun(db, { name: 'd', task: 'char-lm', datasetId: null, config: {} }).id
+    appendMetrics(db, diverged, [val(5, NaN), val(10, Infinity), loss(12)])
+    const byRun = new Map(runMetricSummaries(db, 100).map((s) => [s.runId, s]))
+    expect(byRun.get(runId)).toEqual({ runId, bestValLoss: 0.5, bestStep: 40, lastStep: 70 })
+    expect(byRun.get(empty)).toEqual({
+      runId: empty,
+      bestValLoss: null,
+      bestStep: null,
+      lastStep: null
+    })
+    expect(byRun.get(diverged)).toEqual({
+      runId: diverged,
+      bestValLoss: null,
+      bestStep: null,
+      lastStep: 12
+    })
+    expect(runMetricSummaries(db, 2)).toHaveLength(2)
   })
 })

@@ -21,6 +21,7 @@
 #include "napi_args.h"
 #include "rnn_plan.h"
 #include "rnn_run.h"
+#include "signal_shield.h"
 
 namespace {
 
@@ -187,7 +188,12 @@ napi_value RnnForward(napi_env env, napi_callback_info info) {
                  readFloats(env, argv[15], N * H, "hT"),
                  lstm ? readFloats(env, argv[16], N * H, "cT") : nullptr};
 
-    std::unique_ptr<Tape> tape = runForward(context.stream, context.plan(key), io);
+    std::unique_ptr<Tape> tape;
+    {
+      // Every call that may run oneDNN code is shielded: see signal_shield.h.
+      SignalShield shield;
+      tape = runForward(context.stream, context.plan(key), io);
+    }
     if (!tape) {
       napi_value nullValue;
       napi_get_null(env, &nullValue);
@@ -222,6 +228,7 @@ napi_value RnnBackward(napi_env env, napi_callback_info info) {
                   readFloats(env, argv[4], I * G * H, "dKernel"),
                   readFloats(env, argv[5], H * G * H, "dRecurrentKernel"),
                   readFloats(env, argv[6], G * H, "dBias")};
+    SignalShield shield;
     runBackward(context.stream, *handle->tape, io);
     return undefinedValue(env);
   });
@@ -262,6 +269,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     }
     // Same rule as the RNN plans: a fork/join costs more than it saves on a sampling-sized product.
     omp_set_num_threads(m * n * k < SMALL_GEMM_MACS ? 1 : context.threads);
+    SignalShield shield;
     dnnl::error::wrap_c_api(dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', m, n, k, alpha, a,
                                        transA ? m : k, b, transB ? k : n, beta, c, n),
                             "sgemm");

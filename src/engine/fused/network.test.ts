@@ -2,19 +2,24 @@
  * The fused network (over the reference kernels) against the tfjs path the trainer uses: the same
  * built model, the same batch, `headLoss(forward(...))` differentiated by tf.variableGrads. Loss
  * and every gradient must agree within 1e-4 relative, for each cell, bidirectional merges,
- * stacking, each input encoding and each head.
+ * stacking, each input encoding and each head, and for padded (masked) token inputs: rows with
+ * no padding, some, all but one step and only padding, and padding anywhere in a row.
  */
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NetworkSpec, type NetworkSpecInput } from '../../shared/domain/network'
 import { selectBackend } from '../compute-backend'
-import { buildModel, type TaskShape } from '../model/build-model'
+import { buildModel, type RnnModel, type TaskShape } from '../model/build-model'
 import { disposeInputs, forward, toModelInputs } from '../model/forward'
 import { Random } from '../tasks/random'
 import type { Batch } from '../tasks/types'
 import { disposeTargets, headLoss, toTargets } from '../train/loss'
+import { recorder, train } from '../train/test-hooks'
+import { firstTokenTask, runConfig } from '../train/test-tasks'
 import { relativeError } from './conformance-checks'
 import { createJsKernels } from './js-kernels'
+import type { FusedKernels } from './kernels'
+import { loadKernels } from './load-kernels'
 import { expNonPositive, FusedNetwork, supportsFused } from './network'
 
 beforeAll(async () => {
@@ -24,41 +29,71 @@ beforeAll(async () => {
 const N = 3
 const T = 5
 
-function makeBatch(task: TaskShape, random: Random, masked: boolean): Batch {
+/**
+ * Padding of a padded batch: `leading` gives rows 0, 2, T−1, T (all padding) and 1 pad tokens
+ * at the start, as the classification tasks pad; `anywhere` draws id 0 at random steps too.
+ */
+type Pads = 'leading' | 'anywhere'
+function tokenIds(
+  vocabSize: number,
+  random: Random,
+  pads: Pads | undefined,
+  steps: number
+): Int32Array {
+  const real = () => 1 + random.int(vocabSize - 1)
+  switch (pads) {
+    case undefined:
+      return Int32Array.from({ length: N * steps }, () => random.int(vocabSize))
+    case 'leading': {
+      const leading = [0, 2, steps - 1, steps, 1].map((p) => Math.min(p, steps))
+      return Int32Array.from({ length: leading.length * steps }, (_, i) =>
+        i % steps < leading[Math.floor(i / steps)] ? 0 : real()
+      )
+    }
+    case 'anywhere':
+      return Int32Array.from({ length: 5 * steps }, () => (random.next() < 0.4 ? 0 : real()))
+  }
+}
+
+function makeBatch(task: TaskShape, random: Random, masked: boolean, pads?: Pads): Batch {
+  const x =
+    task.input.type === 'tokens'
+      ? tokenIds(task.input.vocabSize, random, pads, task.steps)
+      : new Int32Array()
+  const steps = task.steps
+  const rows = task.input.type === 'tokens' ? x.length / steps : N
   const batch: Batch =
     task.input.type === 'tokens'
       ? {
-          x: Int32Array.from({ length: N * T }, () =>
-            random.int((task.input as { vocabSize: number }).vocabSize)
-          ),
-          xShape: [N, T],
+          x,
+          xShape: [rows, steps],
           y: new Int32Array(),
           yShape: []
         }
       : {
-          x: Float32Array.from({ length: N * T * task.input.size }, () => random.normal()),
-          xShape: [N, T, task.input.size],
+          x: Float32Array.from({ length: rows * steps * task.input.size }, () => random.normal()),
+          xShape: [rows, steps, task.input.size],
           y: new Int32Array(),
           yShape: []
         }
   switch (task.head.type) {
     case 'tokens-per-step': {
       const V = task.head.vocabSize
-      batch.y = Int32Array.from({ length: N * T }, () => random.int(V))
-      batch.yShape = [N, T]
+      batch.y = Int32Array.from({ length: rows * steps }, () => random.int(V))
+      batch.yShape = [rows, steps]
       if (masked)
-        batch.yMask = Float32Array.from({ length: N * T }, (_, i) => (i % 3 === 1 ? 0 : 1))
+        batch.yMask = Float32Array.from({ length: rows * steps }, (_, i) => (i % 3 === 1 ? 0 : 1))
       break
     }
     case 'class': {
       const C = task.head.classes
-      batch.y = Int32Array.from({ length: N }, () => random.int(C))
-      batch.yShape = [N]
+      batch.y = Int32Array.from({ length: rows }, () => random.int(C))
+      batch.yShape = [rows]
       break
     }
     case 'regression':
-      batch.y = Float32Array.from({ length: N * task.head.size }, () => random.normal())
-      batch.yShape = [N, task.head.size]
+      batch.y = Float32Array.from({ length: rows * task.head.size }, () => random.normal())
+      batch.yShape = [rows, task.head.size]
       break
   }
   return batch
@@ -69,6 +104,7 @@ interface Case {
   spec: NetworkSpecInput
   task: TaskShape
   masked?: boolean
+  pads?: Pads
 }
 
 const text: TaskShape = {
@@ -79,6 +115,16 @@ const text: TaskShape = {
 const classes: TaskShape = {
   input: { type: 'tokens', vocabSize: 6, padded: false },
   head: { type: 'class', classes: 4 },
+  steps: T
+}
+const paddedClasses: TaskShape = {
+  input: { type: 'tokens', vocabSize: 6, padded: true },
+  head: { type: 'class', classes: 4 },
+  steps: T
+}
+const paddedText: TaskShape = {
+  input: { type: 'tokens', vocabSize: 7, padded: true },
+  head: { type: 'tokens-per-step', vocabSize: 7 },
   steps: T
 }
 const series: TaskShape = {
@@ -150,6 +196,51 @@ const cases: Case[] = [
     label: 'bidirectional rnn, features, regression',
     spec: { cell: 'rnn', layers: [{ units: 4 }], bidirectional: true },
     task: series
+  },
+  // Padded class heads (the classification tasks): every cell, direction and merge, one-hot and
+  // embedded, one and two layers.
+  ...(['rnn', 'lstm', 'gru'] as const).flatMap((cell) =>
+    ([null, 'concat', 'sum', 'ave'] as const).flatMap((merge) =>
+      [1, 2].flatMap((depth) =>
+        [0, 3].map((embeddingSize) => ({
+          label: `padded ${cell} ${merge ? `bidirectional ${merge}` : 'forward'}, ${depth} layer(s), ${embeddingSize ? 'embedding' : 'one-hot'}, class head`,
+          spec: {
+            cell,
+            layers: depth === 1 ? [{ units: 4 }] : [{ units: 5 }, { units: 3 }],
+            embeddingSize,
+            bidirectional: merge !== null,
+            merge: merge ?? 'concat'
+          },
+          task: paddedClasses,
+          pads: 'leading' as const
+        }))
+      )
+    )
+  ),
+  // Padding anywhere, read at every step: the outputs tfjs carries across masked steps.
+  {
+    label: 'padding anywhere, stacked gru, per-step',
+    spec: { cell: 'gru', layers: [{ units: 4 }, { units: 5 }], embeddingSize: 3 },
+    task: paddedText,
+    pads: 'anywhere'
+  },
+  ...(['concat', 'ave'] as const).map((merge) => ({
+    label: `padding anywhere, stacked bidirectional lstm ${merge}, per-step`,
+    spec: {
+      cell: 'lstm' as const,
+      layers: [{ units: 4 }, { units: 3 }],
+      embeddingSize: 0,
+      bidirectional: true,
+      merge
+    },
+    task: paddedText,
+    pads: 'anywhere' as const
+  })),
+  {
+    label: 'padding anywhere, bidirectional rnn sum, class head',
+    spec: { cell: 'rnn', layers: [{ units: 4 }], bidirectional: true, merge: 'sum' },
+    task: paddedClasses,
+    pads: 'anywhere'
   }
 ]
 
@@ -167,40 +258,99 @@ function randomiseWeights(model: tf.LayersModel, random: Random): Map<string, Fl
   return weights
 }
 
+/** The trainer's tfjs path: `headLoss(forward(...))` and its gradients by tf.variableGrads. */
+function tfjsLossAndGradients(
+  net: RnnModel,
+  batch: Batch
+): { loss: number; grads: Map<string, Float32Array> } {
+  const inputs = toModelInputs(net, batch)
+  const targets = toTargets(net.task.head, batch)
+  const variables = net.model.trainableWeights.map((w) => w.read() as tf.Variable)
+  const { value, grads } = tf.variableGrads(
+    () => headLoss(net.task.head, forward(net, inputs, { dropoutSeed: null }).logits, targets),
+    variables
+  )
+  const out = {
+    loss: value.dataSync()[0],
+    grads: new Map(
+      net.model.trainableWeights.map((w) => [
+        w.originalName,
+        grads[(w.read() as tf.Variable).name].dataSync() as Float32Array
+      ])
+    )
+  }
+  tf.dispose([value, ...Object.values(grads)])
+  disposeTargets(targets)
+  disposeInputs(inputs)
+  return out
+}
+
+/** Loss within `lossTolerance` and every gradient within 1e-4, relative. */
+function expectSameLossAndGradients(
+  got: { loss: number; grads: Map<string, Float32Array> },
+  want: { loss: number; grads: Map<string, Float32Array> },
+  lossTolerance: number
+): void {
+  expect(Math.abs(got.loss - want.loss) / Math.max(1, Math.abs(got.loss))).toBeLessThan(
+    lossTolerance
+  )
+  for (const [name, values] of want.grads) {
+    expect(relativeError(got.grads.get(name)!, values), name).toBeLessThan(1e-4)
+  }
+}
+
+/**
+ * Loss and every gradient of the fused network on `kernels` against the tfjs path, on the same
+ * random weights and batch.
+ */
+function expectTfjsAgreement(c: Case, kernels: FusedKernels, lossTolerance: number): void {
+  const spec = NetworkSpec.parse(c.spec)
+  const net = buildModel(spec, c.task, 11)
+  const random = new Random(5)
+  const weights = randomiseWeights(net.model, random)
+  const batch = makeBatch(c.task, random, c.masked ?? false, c.pads)
+  const want = tfjsLossAndGradients(net, batch)
+  const fused = new FusedNetwork(spec, c.task, kernels)
+  expect(fused.weights.map((w) => [w.name, w.shape])).toEqual(
+    net.model.trainableWeights.map((w) => [w.originalName, w.shape])
+  )
+  expectSameLossAndGradients(
+    fused.lossAndGradients(weights, batch, { dropoutSeed: null }),
+    want,
+    lossTolerance
+  )
+  net.model.dispose()
+}
+
 describe('fused network against the tfjs-layers path', () => {
   for (const c of cases) {
     it(`${c.label}: loss and every gradient within 1e-4`, () => {
-      const spec = NetworkSpec.parse(c.spec)
-      const net = buildModel(spec, c.task, 11)
-      const random = new Random(5)
-      const weights = randomiseWeights(net.model, random)
-      const batch = makeBatch(c.task, random, c.masked ?? false)
+      expectTfjsAgreement(c, createJsKernels(), 1e-5)
+    })
+  }
+})
 
-      const inputs = toModelInputs(net, batch)
-      const targets = toTargets(c.task.head, batch)
-      const variables = net.model.trainableWeights.map((w) => w.read() as tf.Variable)
-      const { value, grads } = tf.variableGrads(
-        () => headLoss(c.task.head, forward(net, inputs, { dropoutSeed: null }).logits, targets),
-        variables
-      )
-      const fused = new FusedNetwork(spec, c.task, createJsKernels())
-      expect(fused.weights.map((w) => [w.name, w.shape])).toEqual(
-        net.model.trainableWeights.map((w) => [w.originalName, w.shape])
-      )
-      const got = fused.lossAndGradients(weights, batch, { dropoutSeed: null })
-      expect(
-        Math.abs(got.loss - value.dataSync()[0]) / Math.max(1, Math.abs(got.loss))
-      ).toBeLessThan(1e-5)
-      for (const w of net.model.trainableWeights) {
-        const want = grads[(w.read() as tf.Variable).name].dataSync()
-        expect(relativeError(got.grads.get(w.originalName)!, want), w.originalName).toBeLessThan(
-          1e-4
-        )
-      }
-      tf.dispose([value, ...Object.values(grads)])
-      disposeTargets(targets)
-      disposeInputs(inputs)
-      net.model.dispose()
+// Masking is composed around the kernels, so it must hold on the production engines too. Skipped
+// where an engine is not built, unless CI requires it (as the engines' own tests do).
+const ENGINES = [
+  { engine: 'native', required: process.env.RNN_STUDIO_REQUIRE_NATIVE === '1' },
+  { engine: 'wasm', required: process.env.RNN_STUDIO_REQUIRE_WASM === '1' }
+] as const
+
+describe.each(ENGINES)('padded inputs on the $engine engine against tfjs-layers', (e) => {
+  let kernels: FusedKernels | null = null
+  beforeAll(async () => {
+    kernels = (await loadKernels(e.engine)).kernels
+    if (!kernels && e.required) throw new Error(`${e.engine} engine required but unavailable`)
+  })
+  afterAll(() => kernels?.dispose())
+
+  for (const c of cases.filter(
+    (c) => c.pads && (c.pads === 'anywhere' || c.label.includes('2 layer(s), embedding'))
+  )) {
+    it(`${c.label}: loss and every gradient within 1e-4`, (context) => {
+      if (!kernels) return context.skip()
+      expectTfjsAgreement(c, kernels, 1e-4)
     })
   }
 })
@@ -209,9 +359,7 @@ describe('fused network details', () => {
   it('refuses what it cannot compute, with a reason', () => {
     const spec = NetworkSpec.parse({ cell: 'lstm', layers: [{ units: 3 }] })
     expect(supportsFused(spec, text)).toBeNull()
-    expect(
-      supportsFused(spec, { ...classes, input: { type: 'tokens', vocabSize: 6, padded: true } })
-    ).toMatch(/padded/)
+    expect(supportsFused(spec, paddedClasses)).toBeNull()
     expect(
       supportsFused(spec, {
         ...text,
@@ -242,6 +390,75 @@ describe('fused network details', () => {
     net.model.dispose()
   })
 
+  // tfjs cannot differentiate a one-step sequence (its Unpack gradient stacks a lone tensor and
+  // throws), so the reference is the same rows behind one pad token, which masking makes equal.
+  for (const padded of [true, false]) {
+    for (const bidirectional of [false, true]) {
+      it(`one step (T = 1), ${padded ? 'padded' : 'unpadded'}, ${bidirectional ? 'bidirectional' : 'forward'}: as the rows behind one pad token on tfjs`, () => {
+        const spec = NetworkSpec.parse({
+          cell: 'lstm',
+          layers: [{ units: 4 }],
+          embeddingSize: 3,
+          bidirectional
+        })
+        const reference = buildModel(spec, { ...paddedClasses, steps: 2 }, 3)
+        const weights = randomiseWeights(reference.model, new Random(7))
+        // Row 1 of the padded batch is padding only; unpadded ids are never 0 (in the reference
+        // 0 would be padding).
+        const ids = padded ? [3, 0, 5, 1] : [3, 2, 5, 1]
+        const y = Int32Array.from([0, 1, 3, 2])
+        const behindPad = Int32Array.from(ids.flatMap((id) => [0, id]))
+        const want = tfjsLossAndGradients(reference, {
+          x: behindPad,
+          xShape: [4, 2],
+          y,
+          yShape: [4]
+        })
+        const task = { ...(padded ? paddedClasses : classes), steps: 1 }
+        const fused = new FusedNetwork(spec, task, createJsKernels())
+        const got = fused.lossAndGradients(
+          weights,
+          { x: Int32Array.from(ids), xShape: [4, 1], y, yShape: [4] },
+          { dropoutSeed: null }
+        )
+        expectSameLossAndGradients(got, want, 1e-5)
+        reference.model.dispose()
+      })
+    }
+  }
+
+  it('padding gets no gradient, dropout or not: embedding row 0 and the one-hot kernel row 0 stay 0', () => {
+    for (const embeddingSize of [3, 0]) {
+      const spec = NetworkSpec.parse({
+        cell: 'lstm',
+        layers: [{ units: 4 }, { units: 3 }],
+        embeddingSize,
+        bidirectional: true,
+        dropout: 0.5
+      })
+      const net = buildModel(spec, paddedClasses, 2)
+      const random = new Random(6)
+      const weights = randomiseWeights(net.model, random)
+      const batch = makeBatch(paddedClasses, random, false, 'leading')
+      const fused = new FusedNetwork(spec, paddedClasses, createJsKernels())
+      const { grads } = fused.lossAndGradients(weights, batch, { dropoutSeed: 4 })
+      // Row 0 of the first matrix the ids meet: the embedding, or each direction's kernel.
+      const first = embeddingSize
+        ? ['embedding/kernel']
+        : ['rnn_1/forward_lstm/kernel', 'rnn_1/backward_lstm/kernel']
+      for (const name of first) {
+        const g = grads.get(name)!
+        const width = g.length / 6 // vocabSize of paddedClasses
+        expect(Array.from(g.subarray(0, width)), name).toEqual(new Array(width).fill(0))
+        expect(
+          g.subarray(width).some((v) => v !== 0),
+          name
+        ).toBe(true)
+      }
+      net.model.dispose()
+    }
+  })
+
   it('stepping one token at a time gives the whole-sequence logits of a 2-layer stack', () => {
     const spec = NetworkSpec.parse({
       cell: 'lstm',
@@ -265,6 +482,51 @@ describe('fused network details', () => {
       expect(relativeError(logits, want), `t=${t}`).toBeLessThan(1e-5)
     }
     net.model.dispose()
+  })
+})
+
+describe('padded classification through the training loop', () => {
+  // "The class is the first real token" behind 0–3 pad tokens: learnable only if the final state
+  // sees that token through the padding, i.e. only with masking done right.
+  const config = (engine: 'js' | 'auto' | 'tfjs') =>
+    runConfig(
+      { cell: 'gru', layers: [{ units: 8 }], embeddingSize: 4, bidirectional: true },
+      { maxSteps: 40, batchSize: 8, learningRate: 0.05, seed: 3, engine }
+    )
+
+  it('trains on the fused engine, following the tfjs-layers path step for step, and learns', async () => {
+    const [fused, graph] = [recorder(), recorder()]
+    const fusedResult = await train(config('js'), firstTokenTask(), fused.hooks)
+    const graphResult = await train(config('tfjs'), firstTokenTask(), graph.hooks)
+    expect(fusedResult.engine).toBe('fused js')
+    expect(graphResult.engine).toBe('tfjs-layers')
+    const losses = fused.series('loss').map(([, v]) => v)
+    const reference = graph.series('loss').map(([, v]) => v)
+    expect(losses).toHaveLength(40)
+    // Same weights, batches and Adam: float rounding is all that differs, compounding slowly.
+    for (let i = 0; i < 5; i++) expect(losses[i]).toBeCloseTo(reference[i], 4)
+    for (let i = 5; i < 40; i++) expect(Math.abs(losses[i] - reference[i])).toBeLessThan(0.02)
+    // ln 3 ≈ 1.10 when guessing; well below it once the first token is read through the padding.
+    expect(losses[0]).toBeGreaterThan(0.9)
+    expect(losses.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(0.1 * losses[0])
+  })
+
+  it("'auto' picks the first fused engine that loads for it", async () => {
+    // Where neither the native nor the wasm build exists, tfjs-layers is right, but never
+    // because of the padding.
+    const { kernels } = await loadKernels('auto')
+    const expected = kernels ? `fused ${kernels.name}` : 'tfjs-layers'
+    kernels?.dispose()
+    const run = recorder()
+    const c = config('auto')
+    const result = await train(
+      { ...c, training: { ...c.training, maxSteps: 2 } },
+      firstTokenTask(),
+      run.hooks
+    )
+    expect(result.engine).toBe(expected)
+    expect(run.lines).toContainEqual(expect.stringMatching(/^engine: /))
+    expect(run.lines.join('\n')).not.toMatch(/padd/)
   })
 })
 

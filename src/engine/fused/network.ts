@@ -9,6 +9,11 @@
  *     → dense head → loss: softmax cross-entropy per step (masked by `yMask`), per row (class), or
  *       MSE (regression), each averaged as `headLoss` does.
  *
+ * Padded token inputs (id 0 = padding, masked as tfjs-layers' Masking layer does) run each layer
+ * direction on its rows' real steps moved together (`step-mask.ts`), so state starts at zero on
+ * the first real token, a masked step's output is the one carried to it, and the last-step top
+ * reads the last real step's output in each direction; nothing flows into padding.
+ *
  * Weights and gradients are keyed by the tfjs-layers model's stable names (`originalName`, e.g.
  * `rnn_1/forward_lstm/kernel`), so the optimiser, clipping, per-layer norms, checkpoints and
  * exports see no difference. Buffers are allocated per batch shape and reused, because the JS
@@ -24,13 +29,14 @@ import { deriveSeed, Random } from '../tasks/random'
 import type { Batch } from '../tasks/types'
 import type { FusedCell, FusedKernels, RnnTape, RnnWeights } from './kernels'
 import { GATES } from './kernels'
+import { StepMask } from './step-mask'
 
-/** Why a run cannot train on fused kernels (the trainer then keeps tfjs-layers), or null. */
+/**
+ * Why a run cannot train on fused kernels (the trainer then keeps tfjs-layers), or null. Padded
+ * token inputs are fused: `StepMask` reproduces tfjs-layers' masking with the unmasked kernels.
+ */
 export function supportsFused(spec: NetworkSpec, task: TaskShape): string | null {
   if (task.decoder) return 'encoder–decoder networks are not fused yet'
-  if (task.input.type === 'tokens' && task.input.padded) {
-    return 'padded token inputs need a per-step mask, which the fused kernels do not take'
-  }
   return null
 }
 
@@ -84,6 +90,21 @@ interface Workspace {
   ids: Int32Array
   /** `[1, rows]` of ones: the head bias gradient is `ones · ∂logits`, a GEMM like the others. */
   ones: Float32Array
+  /** Padded token inputs only: which steps are real, and the compacted copies the kernels read. */
+  padding: PaddingWork | null
+}
+
+/** Buffers of the padded path, each as large as the widest layer needs (`StepMask` views them). */
+interface PaddingWork {
+  steps: StepMask
+  /** A layer input compacted for one direction, `[T, N, I]`. */
+  x: Float32Array
+  /** Per direction: the layer output back at the original steps, `[T, N, H]`. */
+  y: Float32Array[]
+  /** ∂y compacted for one direction, `[T, N, H]`. */
+  dy: Float32Array
+  /** ∂ of the embedded input at the original steps, `[T, N, E]` (the embedding gradient reads it). */
+  dx: Float32Array
 }
 
 /** The fused network of one run; see the file comment. */
@@ -98,6 +119,8 @@ export class FusedNetwork {
   readonly #inputWidth: number
   readonly #headSize: number
   readonly #perStep: boolean
+  /** Padded token inputs: id 0 is a masked step (see the file comment). */
+  readonly #padded: boolean
   readonly #grads = new Map<string, Float32Array>()
   #workspace: Workspace | null = null
 
@@ -111,6 +134,7 @@ export class FusedNetwork {
       spec.cell === 'rnn' ? (spec.activation === 'relu' ? 'rnn-relu' : 'rnn-tanh') : spec.cell
     this.#directions = spec.bidirectional ? 2 : 1
     this.#perStep = task.head.type === 'tokens-per-step'
+    this.#padded = task.input.type === 'tokens' && task.input.padded
     this.#headSize =
       task.head.type === 'tokens-per-step'
         ? task.head.vocabSize
@@ -166,6 +190,8 @@ export class FusedNetwork {
     const tapes: RnnTape[][] = []
     try {
       this.#embed(weights, batch, ws)
+      const padding = ws.padding
+      padding?.steps.update(batch.x)
       const rate = options.dropoutSeed === null ? 0 : this.spec.dropout
       const L = this.#layers.length
       for (let l = 0; l < L; l++) {
@@ -175,6 +201,8 @@ export class FusedNetwork {
         tapes.push(layerTapes)
         const plan = this.#layers[l]
         for (let d = 0; d < this.#directions; d++) {
+          const reverse = d === 1
+          const x = ws.inputs[l]
           const out = this.kernels.rnnForward({
             cell: this.#cell,
             steps: T,
@@ -182,13 +210,23 @@ export class FusedNetwork {
             inputSize: plan.inputSize,
             units: plan.units,
             weights: this.#rnnWeights(weights, plan.prefixes[d]),
-            x: ws.inputs[l],
-            reverse: d === 1,
+            x: padding ? padding.steps.gather(x, plan.inputSize, reverse, padding.x) : x,
+            reverse,
             training: true
           })
           layerTapes.push(out.tape!)
-          // A last-step top layer reads each direction's final state: forward y[T−1], reverse y[0].
-          ys.push(lastOnly ? out.hT : out.y)
+          if (padding) {
+            // Not the kernel's hT: that state went on through the filler after the real steps.
+            const { steps } = padding
+            ys.push(
+              lastOnly
+                ? steps.lastOutputs(out.y, plan.units, reverse, padding.y[d])
+                : steps.scatterOutputs(out.y, plan.units, reverse, padding.y[d])
+            )
+          } else {
+            // A last-step top layer reads each direction's final state: forward y[T−1], reverse y[0].
+            ys.push(lastOnly ? out.hT : out.y)
+          }
         }
         const rows = lastOnly ? N : T * N
         const merged = ws.outputs[l]
@@ -267,16 +305,27 @@ export class FusedNetwork {
         if (!whole) this.#splitMerge(dOut, plan.units, lastOnly, N, T, dy)
         const dInput = l > 0 ? ws.dOutputs[l - 1] : null
         for (let d = 0; d < this.#directions; d++) {
-          const g = this.kernels.rnnBackward({ tape: tapes[l][d], dy: dy[d] })
+          const reverse = d === 1
+          const g = this.kernels.rnnBackward({
+            tape: tapes[l][d],
+            dy: padding
+              ? this.#compactGradient(padding, dy[d], plan.units, reverse, lastOnly)
+              : dy[d]
+          })
           const prefix = plan.prefixes[d]
           this.#grads.get(`${prefix}/kernel`)!.set(g.kernel)
           this.#grads.get(`${prefix}/recurrent_kernel`)!.set(g.recurrentKernel)
           this.#grads.get(`${prefix}/bias`)!.set(g.bias)
           if (dInput) {
-            if (d === 0) dInput.set(g.dx)
+            if (padding)
+              padding.steps.scatterGradients(g.dx, plan.inputSize, reverse, dInput, d > 0)
+            else if (d === 0) dInput.set(g.dx)
             else addInPlace(dInput, g.dx)
           } else if (this.spec.embeddingSize > 0 && this.task.input.type === 'tokens') {
-            this.#embeddingGradient(ws.ids, g.dx, d === 0)
+            const dx = padding
+              ? padding.steps.scatterGradients(g.dx, plan.inputSize, reverse, padding.dx, false)
+              : g.dx
+            this.#embeddingGradient(ws.ids, dx, d === 0)
           }
         }
       }
@@ -298,7 +347,8 @@ export class FusedNetwork {
 
   /**
    * One time step for inference (sampling): feeds one token per row from `state`, replaces `state`
-   * with the next one and returns the head's logits `[N, V]`. Unidirectional token models only.
+   * with the next one and returns the head's logits `[N, V]`. Unidirectional token models only;
+   * every id is read as a real token (no padding mask: a sampled sequence has no padding).
    */
   stepTokens(
     weights: Map<string, Float32Array>,
@@ -368,18 +418,49 @@ export class FusedNetwork {
       outputs,
       masks: outputs.map((o) => new Float32Array(o.length)),
       dOutputs: outputs.map((o) => new Float32Array(o.length)),
-      // Only split merges need their own ∂y buffers (see lossAndGradients).
+      // Only split merges need their own ∂y buffers (see lossAndGradients); a last-step top
+      // splits even when T = 1 makes its rows as many as a whole sequence's.
       dy: this.#layers.map((plan, l) =>
-        this.#directions === 1 && rowsOf(l) === T * N
+        this.#directions === 1 && !(l === L - 1 && !this.#perStep)
           ? []
           : Array.from({ length: this.#directions }, () => new Float32Array(T * N * plan.units))
       ),
       logits: new Float32Array(headRows * this.#headSize),
       dLogits: new Float32Array(headRows * this.#headSize),
       ids: new Int32Array(T * N),
-      ones: new Float32Array(headRows).fill(1)
+      ones: new Float32Array(headRows).fill(1),
+      padding: this.#padded ? this.#paddingWork(N, T) : null
     }
     return this.#workspace
+  }
+
+  /**
+   * ∂y of one direction at the original steps → at the kernel's compact steps. A last-step top
+   * layer's ∂y is non-zero only where `#splitMerge` put the final step's gradient.
+   */
+  #compactGradient(
+    padding: PaddingWork,
+    dy: Float32Array,
+    H: number,
+    reverse: boolean,
+    lastOnly: boolean
+  ): Float32Array {
+    const { steps } = padding
+    if (!lastOnly) return steps.gatherGradients(dy, H, reverse, padding.dy)
+    const at = reverse ? 0 : (steps.T - 1) * steps.N * H
+    return steps.lastGradients(dy.subarray(at, at + steps.N * H), H, reverse, padding.dy)
+  }
+
+  #paddingWork(N: number, T: number): PaddingWork {
+    const widest = Math.max(...this.#layers.map((plan) => plan.inputSize))
+    const units = Math.max(...this.#layers.map((plan) => plan.units))
+    return {
+      steps: new StepMask(N, T),
+      x: new Float32Array(T * N * widest),
+      y: Array.from({ length: this.#directions }, () => new Float32Array(T * N * units)),
+      dy: new Float32Array(T * N * units),
+      dx: new Float32Array(T * N * this.#inputWidth)
+    }
   }
 
   /** The first layer's input, time-major `[T, N, I]`. */

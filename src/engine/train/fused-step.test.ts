@@ -86,27 +86,28 @@ describe('training on the fused engine (cpu)', () => {
 
   it('keeps tfjs-layers, saying why, for networks it cannot fuse or when asked', async () => {
     const spec = NetworkSpec.parse({ cell: 'gru', layers: [{ units: 3 }] })
-    const padded = buildModel(
+    const seq2seq = buildModel(
       spec,
       {
         input: { type: 'tokens', vocabSize: 4, padded: true },
-        head: { type: 'class', classes: 2 },
-        steps: 3
+        head: { type: 'tokens-per-step', vocabSize: 5 },
+        steps: 3,
+        decoder: { vocabSize: 5, startToken: 1, endToken: 2, maxSteps: 4 }
       },
       1
     )
     const lines: string[] = []
     const training = { optimizer: 'adam', momentum: 0 } as const
-    const chosen = await chooseTrainEngine({ ...training, engine: 'js' }, padded, (line) =>
+    const chosen = await chooseTrainEngine({ ...training, engine: 'js' }, seq2seq, (line) =>
       lines.push(line)
     )
     expect(chosen).toEqual({ stepper: null, name: 'tfjs-layers' })
     expect(lines).toEqual([
-      expect.stringMatching(/^engine: tfjs-layers \(fused js engine skipped: padded/)
+      expect.stringMatching(/^engine: tfjs-layers \(fused js engine skipped: encoder–decoder/)
     ])
-    const asked = await chooseTrainEngine({ ...training, engine: 'tfjs' }, padded, () => {})
+    const asked = await chooseTrainEngine({ ...training, engine: 'tfjs' }, seq2seq, () => {})
     expect(asked.stepper).toBeNull()
-    padded.model.dispose()
+    seq2seq.model.dispose()
   })
 
   it('keeps the master weights to itself until syncModel writes them into the model', () => {

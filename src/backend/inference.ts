@@ -137,17 +137,21 @@ interface Engine {
   loadModelFromCheckpoint: typeof import('../engine/train/checkpoint').loadModelFromCheckpoint
   sampleText: typeof import('../engine/train/sample').sampleText
   predict: typeof import('../engine/train/sample').predict
+  /** The fastest fused engine that loads here, for stepping text generation; null: tfjs cells. */
+  kernels: import('../engine/fused/kernels').FusedKernels | null
 }
 
 async function loadEngine(): Promise<Engine> {
-  const [checkpoint, sample] = await Promise.all([
+  const [checkpoint, sample, fused] = await Promise.all([
     import('../engine/train/checkpoint'),
-    import('../engine/train/sample')
+    import('../engine/train/sample'),
+    import('../engine/fused/load-kernels')
   ])
   return {
     loadModelFromCheckpoint: checkpoint.loadModelFromCheckpoint,
     sampleText: sample.sampleText,
-    predict: sample.predict
+    predict: sample.predict,
+    kernels: (await fused.loadKernels('auto')).kernels
   }
 }
 
@@ -228,13 +232,12 @@ export function createInferenceMethods(options: InferenceOptions): InferenceMeth
     async sampleText({ runId, prime, length, temperature, topK, seed }) {
       const { checkpoint, net, engine: api } = await load(runId)
       requireTextModel(runId, checkpoint.meta)
-      const text = api.sampleText(net, checkpoint.meta.task, {
-        prime,
-        length,
-        temperature,
-        topK,
-        seed: seed ?? Math.floor(Math.random() * 2 ** 31)
-      })
+      const text = api.sampleText(
+        net,
+        checkpoint.meta.task,
+        { prime, length, temperature, topK, seed: seed ?? Math.floor(Math.random() * 2 ** 31) },
+        api.kernels
+      )
       return { text }
     },
 
@@ -272,6 +275,8 @@ export function createInferenceMethods(options: InferenceOptions): InferenceMeth
     dispose() {
       unsubscribe()
       for (const runId of [...kept.keys()]) drop(runId)
+      // The WebAssembly engine's worker thread would keep the process alive.
+      void engine?.then((api) => api.kernels?.dispose())
     }
   }
 }

@@ -7,6 +7,7 @@
 import { usableCheckpoint } from '../../backend/inference'
 import type { Studio } from '../../backend/studio'
 import { activateComputeBackend } from '../../engine/compute-backend'
+import { loadKernels } from '../../engine/fused/load-kernels'
 import { loadModelFromCheckpoint } from '../../engine/train/checkpoint'
 import { predict, sampleText } from '../../engine/train/sample'
 import { UsageError } from '../cli-error'
@@ -60,18 +61,28 @@ export async function sampleCommand(
   }
   const backend = await activateComputeBackend(flags.backend)
   const net = loadModelFromCheckpoint(checkpoint)
+  // The fastest fused engine that loads steps the cells (the tfjs cells otherwise).
+  const { kernels } = await loadKernels('auto')
   try {
-    const text = sampleText(net, checkpoint.meta.task, options)
+    const text = sampleText(net, checkpoint.meta.task, options, kernels)
     if (output.json) {
       output.out(
         JSON.stringify(
-          { runId, step: checkpoint.step, backend: backend.selected, ...options, text },
+          {
+            runId,
+            step: checkpoint.step,
+            backend: backend.selected,
+            engine: kernels ? `fused ${kernels.name}` : 'tfjs-layers',
+            ...options,
+            text
+          },
           null,
           2
         )
       )
     } else output.out(options.prime + text)
   } finally {
+    kernels?.dispose()
     net.model.dispose()
   }
 }

@@ -108,7 +108,15 @@ interface PaddingWork {
 }
 
 /** The fused network of one run; see the file comment. */
+/** What one sampling step reads, resolved from a weights map. */
+interface StepWeights {
+  layers: RnnWeights[]
+  headKernel: Float32Array
+  headBias: Float32Array
+}
+
 export class FusedNetwork {
+  #stepCache: { weights: Map<string, Float32Array>; found: StepWeights } | null = null
   readonly spec: NetworkSpec
   readonly task: TaskShape
   readonly kernels: FusedKernels
@@ -357,16 +365,18 @@ export class FusedNetwork {
   ): Float32Array {
     if (this.spec.bidirectional) throw new Error('A bidirectional network cannot be stepped.')
     const N = ids.length
+    const found = this.#stepWeights(weights)
     let x: Float32Array = new Float32Array(N * this.#inputWidth)
     this.#embedIds(weights, ids, x)
-    this.#layers.forEach((plan, l) => {
+    for (let l = 0; l < this.#layers.length; l++) {
+      const plan = this.#layers[l]
       const out = this.kernels.rnnForward({
         cell: this.#cell,
         steps: 1,
         batch: N,
         inputSize: plan.inputSize,
         units: plan.units,
-        weights: this.#rnnWeights(weights, plan.prefixes[0]),
+        weights: found.layers[l],
         x,
         reverse: false,
         h0: state[l][0],
@@ -376,10 +386,10 @@ export class FusedNetwork {
       state[l][0] = out.hT
       if (out.cT) state[l][1] = out.cT
       x = out.hT
-    })
+    }
     const V = this.#headSize
     const logits = new Float32Array(N * V)
-    fillRows(logits, need(weights, 'head/bias'), N)
+    fillRows(logits, found.headBias, N)
     this.kernels.gemm({
       transA: false,
       transB: false,
@@ -388,11 +398,27 @@ export class FusedNetwork {
       k: this.#layers[this.#layers.length - 1].outputSize,
       alpha: 1,
       a: x,
-      b: need(weights, 'head/kernel'),
+      b: found.headKernel,
       beta: 1,
       c: logits
     })
     return logits
+  }
+
+  /**
+   * The arrays `stepTokens` reads, looked up once per weights map: sampling calls it once per
+   * character, and building the names and searching the map cost as much as a small cell step.
+   * References, not copies: an optimiser updating the arrays in place is seen.
+   */
+  #stepWeights(weights: Map<string, Float32Array>): StepWeights {
+    if (this.#stepCache?.weights === weights) return this.#stepCache.found
+    const found: StepWeights = {
+      layers: this.#layers.map((plan) => this.#rnnWeights(weights, plan.prefixes[0])),
+      headKernel: need(weights, 'head/kernel'),
+      headBias: need(weights, 'head/bias')
+    }
+    this.#stepCache = { weights, found }
+    return found
   }
 
   #rnnWeights(weights: Map<string, Float32Array>, prefix: string): RnnWeights {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NetworkSpec } from '../../shared/domain/network'
 import { selectBackend } from '../compute-backend'
+import { createJsKernels } from '../fused/js-kernels'
 import { buildModel, type RnnModel } from '../model/build-model'
 import { disposeInputs, forward, toModelInputs } from '../model/forward'
 import { Random } from '../tasks/random'
@@ -87,6 +88,32 @@ describe('sampleText', () => {
       })
       expect(next.type === 'next-token' && next.tokens[0].token).toBe(first)
     }
+  })
+
+  it('on a fused engine, draws the text the tfjs cells draw (2 layers, each cell)', () => {
+    const task = patternTask()
+    const js = createJsKernels()
+    let steps = 0
+    const kernels = {
+      ...js,
+      name: js.name,
+      detail: js.detail,
+      rnnForward: (args: Parameters<typeof js.rnnForward>[0]) => (steps++, js.rnnForward(args)),
+      rnnBackward: js.rnnBackward.bind(js),
+      gemm: js.gemm.bind(js),
+      dispose: js.dispose.bind(js)
+    }
+    for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+      const net = build({ cell, layers: [{ units: 5 }, { units: 3 }], embeddingSize: 2 }, task)
+      for (const seed of [1, 2, 3]) {
+        const options = { prime: 'abca', length: 40, temperature: 1, topK: 0, seed }
+        expect(sampleText(net, task.metadata, options, kernels)).toBe(
+          sampleText(net, task.metadata, options)
+        )
+      }
+    }
+    // Every token of the prime and of the text, through both layers, on the fused kernels.
+    expect(steps).toBe(3 * 3 * (4 + 39) * 2)
   })
 })
 

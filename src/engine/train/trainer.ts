@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { MetricPoint } from '../../shared/domain/run'
 import type { RunConfig } from '../../shared/domain/run-config'
+import type { FusedKernels } from '../fused/kernels'
 import type { RnnModel } from '../model/build-model'
 import { buildModel, summarise } from '../model/build-model'
 import { disposeInputs, forward, toModelInputs } from '../model/forward'
@@ -229,7 +230,10 @@ export async function trainRun(
         run.evalsWithoutImprovement = improved ? 0 : run.evalsWithoutImprovement + 1
         run.lastValLoss = valLoss
         if (probe) {
-          reportSamples(model, task, probe, step, training.seed, hooks, options.sampleLength)
+          reportSamples(model, task, probe, step, training.seed, hooks, {
+            sampleLength: options.sampleLength,
+            kernels: engine.stepper?.kernels ?? null
+          })
         }
       }
       const patience = training.earlyStoppingPatience
@@ -463,8 +467,9 @@ function reportSamples(
   step: number,
   seed: number,
   hooks: TrainerHooks,
-  sampleLength = SAMPLE_LENGTH
+  sampling: { sampleLength?: number; kernels: FusedKernels | null }
 ): void {
+  const sampleLength = sampling.sampleLength ?? SAMPLE_LENGTH
   hooks.onSample(step, {
     type: 'diagnostics',
     diagnostics: computeDiagnostics(net, task, probe, step)
@@ -473,13 +478,19 @@ function reportSamples(
     const steps = probe.xShape[1]
     const ids = Array.from(probe.x.subarray(0, Math.min(PRIME_TOKENS, steps)))
     const prime = decodeTokens(ids, task.metadata.vocabulary ?? [], tokenLevel(task.metadata))
-    const text = sampleText(net, task.metadata, {
-      prime,
-      length: sampleLength,
-      temperature: SAMPLE_TEMPERATURE,
-      topK: 0,
-      seed: deriveSeed(deriveSeed(seed, 'sample'), step)
-    })
+    const text = sampleText(
+      net,
+      task.metadata,
+      {
+        prime,
+        length: sampleLength,
+        temperature: SAMPLE_TEMPERATURE,
+        topK: 0,
+        seed: deriveSeed(deriveSeed(seed, 'sample'), step)
+      },
+      // The engine that trains also samples: a 200-character sample costs milliseconds.
+      sampling.kernels
+    )
     hooks.onSample(step, { type: 'text', prime, temperature: SAMPLE_TEMPERATURE, text })
     return
   }

@@ -29,19 +29,20 @@ INLINE v128_t dsigmoid(v128_t s) { return MUL(s, SUB(ONE, s)); }
 INLINE v128_t dtanh(v128_t t) { return SUB(ONE, MUL(t, t)); }
 
 /*
- * Pointers for one batch row at unit u: `g` the row of gates `[G·H]` (pre-activation projection
- * in, activations out), `s` the thread's recurrent product row `[G·hu]` at u − u0, `b` the bias.
+ * Pointers for one batch row: `g` the row of gates `[G·H]` (input projection in, activations
+ * out), `s` the row of the recurrent product h_prev·U for the same gates (`[G·H]`, GRU's
+ * candidate `[H]` apart), `b` the bias.
  */
 typedef struct {
   float *g;
   const float *s;
   const float *b;
-  int H, hu;
+  int H;
 } GateRow;
 
 /* h = act(x·W + h·U + b). */
-INLINE void rnn_forward_at(const int W, int relu, GateRow r, int u, int us, float *y) {
-  v128_t a = ADD(ADD(ld(r.g + u, W), ld(r.s + us, W)), ld(r.b + u, W));
+INLINE void rnn_forward_at(const int W, int relu, GateRow r, int u, float *y) {
+  v128_t a = ADD(ADD(ld(r.g + u, W), ld(r.s + u, W)), ld(r.b + u, W));
   v128_t h = relu ? wasm_f32x4_pmax(a, wasm_f32x4_splat(0.0f)) : v_tanh(a);
   st(y + u, h, W);
 }
@@ -57,16 +58,16 @@ INLINE void rnn_backward_at(const int W, int relu, int u, const float *dy, float
 }
 
 /* i, f, c̃, o; c = f⊙c_prev + i⊙c̃; h = o⊙tanh(c). Activations overwrite the projections. */
-INLINE void lstm_forward_at(const int W, GateRow r, int u, int us, const float *cprev, float *c,
+INLINE void lstm_forward_at(const int W, GateRow r, int u, const float *cprev, float *c,
                             float *y) {
-  int H = r.H, hu = r.hu;
-  v128_t i = v_sigmoid(ADD(ADD(ld(r.g + u, W), ld(r.s + us, W)), ld(r.b + u, W)));
+  int H = r.H;
+  v128_t i = v_sigmoid(ADD(ADD(ld(r.g + u, W), ld(r.s + u, W)), ld(r.b + u, W)));
   v128_t f =
-      v_sigmoid(ADD(ADD(ld(r.g + H + u, W), ld(r.s + hu + us, W)), ld(r.b + H + u, W)));
+      v_sigmoid(ADD(ADD(ld(r.g + H + u, W), ld(r.s + H + u, W)), ld(r.b + H + u, W)));
   v128_t cc = v_tanh(
-      ADD(ADD(ld(r.g + 2 * H + u, W), ld(r.s + 2 * hu + us, W)), ld(r.b + 2 * H + u, W)));
+      ADD(ADD(ld(r.g + 2 * H + u, W), ld(r.s + 2 * H + u, W)), ld(r.b + 2 * H + u, W)));
   v128_t o = v_sigmoid(
-      ADD(ADD(ld(r.g + 3 * H + u, W), ld(r.s + 3 * hu + us, W)), ld(r.b + 3 * H + u, W)));
+      ADD(ADD(ld(r.g + 3 * H + u, W), ld(r.s + 3 * H + u, W)), ld(r.b + 3 * H + u, W)));
   v128_t cn = ADD(MUL(f, ld(cprev + u, W)), MUL(i, cc));
   st(r.g + u, i, W);
   st(r.g + H + u, f, W);
@@ -97,20 +98,20 @@ INLINE void lstm_backward_at(const int W, int H, int u, const float *g, const fl
 }
 
 /* GRU first half: z, r from h_prev; keep r⊙h_prev for the candidate's product. */
-INLINE void gru_gates_at(const int W, GateRow r, int u, int us, const float *hprev, float *rh) {
-  int H = r.H, hu = r.hu;
-  v128_t z = v_sigmoid(ADD(ADD(ld(r.g + u, W), ld(r.s + us, W)), ld(r.b + u, W)));
+INLINE void gru_gates_at(const int W, GateRow r, int u, const float *hprev, float *rh) {
+  int H = r.H;
+  v128_t z = v_sigmoid(ADD(ADD(ld(r.g + u, W), ld(r.s + u, W)), ld(r.b + u, W)));
   v128_t rr =
-      v_sigmoid(ADD(ADD(ld(r.g + H + u, W), ld(r.s + hu + us, W)), ld(r.b + H + u, W)));
+      v_sigmoid(ADD(ADD(ld(r.g + H + u, W), ld(r.s + H + u, W)), ld(r.b + H + u, W)));
   st(r.g + u, z, W);
   st(r.g + H + u, rr, W);
   st(rh + u, MUL(rr, ld(hprev + u, W)), W);
 }
 
 /* GRU second half: h̃ = tanh(x·W_h + (r⊙h)·U_h + b_h), h = z⊙h_prev + (1 − z)⊙h̃. */
-INLINE void gru_output_at(const int W, GateRow r, int u, int us, const float *hprev, float *y) {
+INLINE void gru_output_at(const int W, GateRow r, int u, const float *hprev, float *y) {
   int H = r.H;
-  v128_t hh = v_tanh(ADD(ADD(ld(r.g + 2 * H + u, W), ld(r.s + us, W)), ld(r.b + 2 * H + u, W)));
+  v128_t hh = v_tanh(ADD(ADD(ld(r.g + 2 * H + u, W), ld(r.s + u, W)), ld(r.b + 2 * H + u, W)));
   v128_t z = ld(r.g + u, W);
   st(r.g + 2 * H + u, hh, W);
   st(y + u, ADD(MUL(z, ld(hprev + u, W)), MUL(SUB(ONE, z), hh)), W);

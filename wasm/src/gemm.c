@@ -1,7 +1,7 @@
 #include "gemm.h"
 
 /* Per-thread B block for gemm_blocked (KC·NC floats each); bss, so it costs no file size. */
-static float pack_buf[MAX_THREADS][KC * NC] __attribute__((aligned(16)));
+static float pack_buf[MAX_THREADS][KC * (NC + MR)] __attribute__((aligned(16)));
 
 float *gemm_buffer(int tid) { return pack_buf[tid]; }
 
@@ -82,6 +82,23 @@ INLINE void row_panel(const int MR_, int n, int k, float alpha, const float *a, 
   }
 }
 
+/* The last m mod MR rows, each count with its own compile-time tile. */
+static void tail_rows(int mr, int n, int k, float alpha, const float *a, int rsa, int csa,
+                      const float *bp, int ldb, int panel, float beta, float *c, int ldc) {
+  switch (mr) {
+#if MR > 5
+  case 5: row_panel(5, n, k, alpha, a, rsa, csa, bp, ldb, panel, beta, c, ldc); break;
+#endif
+#if MR > 4
+  case 4: row_panel(4, n, k, alpha, a, rsa, csa, bp, ldb, panel, beta, c, ldc); break;
+#endif
+  case 3: row_panel(3, n, k, alpha, a, rsa, csa, bp, ldb, panel, beta, c, ldc); break;
+  case 2: row_panel(2, n, k, alpha, a, rsa, csa, bp, ldb, panel, beta, c, ldc); break;
+  case 1: row_panel(1, n, k, alpha, a, rsa, csa, bp, ldb, panel, beta, c, ldc); break;
+  default: break;
+  }
+}
+
 static void gemm_rows(int m, int n, int k, float alpha, const float *a, int rsa, int csa,
                       const float *bp, int ldb, int panel, float beta, float *c, int ldc) {
   if (m <= 0 || n <= 0) return;
@@ -89,20 +106,40 @@ static void gemm_rows(int m, int n, int k, float alpha, const float *a, int rsa,
   for (; i0 + MR <= m; i0 += MR)
     row_panel(MR, n, k, alpha, a + (long)i0 * rsa, rsa, csa, bp, ldb, panel, beta,
               c + (long)i0 * ldc, ldc);
-  const float *ai = a + (long)i0 * rsa;
-  float *ci = c + (long)i0 * ldc;
-  /* The last m mod MR rows, each count with its own compile-time tile. */
-  switch (m - i0) {
-#if MR > 5
-  case 5: row_panel(5, n, k, alpha, ai, rsa, csa, bp, ldb, panel, beta, ci, ldc); break;
-#endif
-#if MR > 4
-  case 4: row_panel(4, n, k, alpha, ai, rsa, csa, bp, ldb, panel, beta, ci, ldc); break;
-#endif
-  case 3: row_panel(3, n, k, alpha, ai, rsa, csa, bp, ldb, panel, beta, ci, ldc); break;
-  case 2: row_panel(2, n, k, alpha, ai, rsa, csa, bp, ldb, panel, beta, ci, ldc); break;
-  case 1: row_panel(1, n, k, alpha, ai, rsa, csa, bp, ldb, panel, beta, ci, ldc); break;
-  default: break;
+  tail_rows(m - i0, n, k, alpha, a + (long)i0 * rsa, rsa, csa, bp, ldb, panel, beta,
+            c + (long)i0 * ldc, ldc);
+}
+
+/*
+ * Copies `mr` rows of op(A) over k columns into an MR-interleaved panel (element (i, p) at
+ * out[p·MR + i]), so the micro-kernel's A loads walk one contiguous stream. With rsa = 1 (A stored
+ * transposed, as in ∂W = xᵀ·∂A) each p is one vector load.
+ */
+static void pack_a(const float *a, int rsa, int csa, int mr, int k, float *out) {
+  if (rsa == 1 && mr == MR && MR % 4 == 0) {
+    for (int p = 0; p < k; p++, out += MR, a += csa)
+      for (int v = 0; v < MR; v += 4) wasm_v128_store(out + v, wasm_v128_load(a + v));
+    return;
+  }
+  for (int p = 0; p < k; p++, out += MR)
+    for (int i = 0; i < mr; i++) out[i] = a[(long)i * rsa + (long)p * csa];
+}
+
+/*
+ * gemm_packed with op(A) packed one MR-row panel at a time into `abuf` (MR·k floats). Pays where
+ * A's elements for one k step are not MR contiguous rows' worth of separate streams: transposed
+ * A (element (i, p) at a[i + p·csa]) reads one cache line per k step per tile otherwise, and with
+ * csa a multiple of 128 floats those lines fall into a handful of L1 sets and evict each other.
+ */
+static void gemm_packed_a(int m, int n, int k, float alpha, const float *a, int rsa, int csa,
+                          const float *bp, float beta, float *c, int ldc, float *abuf) {
+  for (int i0 = 0; i0 < m; i0 += MR) {
+    int mr = imin(MR, m - i0);
+    pack_a(a + (long)i0 * rsa, rsa, csa, mr, k, abuf);
+    if (mr == MR)
+      row_panel(MR, n, k, alpha, abuf, 1, MR, bp, NR, NR * k, beta, c + (long)i0 * ldc, ldc);
+    else
+      tail_rows(mr, n, k, alpha, abuf, 1, MR, bp, NR, NR * k, beta, c + (long)i0 * ldc, ldc);
   }
 }
 
@@ -139,8 +176,12 @@ void gemm_blocked(int m, int n, int k, float alpha, const float *a, int rsa, int
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kc = imin(KC, k - p0);
       pack_b(b + (long)p0 * rsb + (long)j0 * csb, rsb, csb, kc, nc, nc, 0, buf);
-      gemm_packed(m, nc, kc, alpha, a + (long)p0 * csa, rsa, csa, buf, p0 == 0 ? beta : 1.0f,
-                  c + j0, ldc);
+      float b0 = p0 == 0 ? beta : 1.0f;
+      if (csa == 1)
+        gemm_packed(m, nc, kc, alpha, a + (long)p0 * csa, rsa, csa, buf, b0, c + j0, ldc);
+      else
+        gemm_packed_a(m, nc, kc, alpha, a + (long)p0 * csa, rsa, csa, buf, b0, c + j0, ldc,
+                      buf + KC * NC);
     }
   }
 }
@@ -155,9 +196,16 @@ static void split(int total, int align, int tid, int nt, int *lo, int *hi) {
 
 void gemm_part(int tid, int nt, int m, int n, int k, float alpha, const float *a, int rsa,
                int csa, const float *b, int rsb, int csb, float beta, float *c, int ldc) {
+  /*
+   * Columns or rows, whichever splits more evenly once cut at whole panels (NR columns, MR rows);
+   * columns on a tie, since then each thread packs only its own part of B. The head's products
+   * show why: 65 columns cut at 8 give threads 40 and 25, its 2048 rows 1024 each.
+   */
+  int chunk_n = ((n + nt - 1) / nt + NR - 1) / NR * NR;
+  int chunk_m = ((m + nt - 1) / nt + MR - 1) / MR * MR;
+  int by_rows = (long)m * chunk_n > (long)n * chunk_m;
   int lo, hi;
-  /* Columns when each thread gets at least two panels; otherwise rows (e.g. dX with small I). */
-  if (n >= 2 * NR * nt) {
+  if (!by_rows) {
     split(n, NR, tid, nt, &lo, &hi);
     gemm_blocked(m, hi - lo, k, alpha, a, rsa, csa, b + (long)lo * csb, rsb, csb, beta, c + lo,
                  ldc, pack_buf[tid]);

@@ -1,8 +1,10 @@
 /*
  * Single-precision GEMM for row-major matrices, split into the two pieces the recurrent kernels
  * need: packing op(B) into NR-column panels once, and multiplying any strided op(A) with packed
- * panels. A is never packed: a micro-kernel broadcasts one element of each of its MR rows per k
- * step, which reads strided rows as cheaply as a packed panel, so transposed A costs nothing.
+ * panels. A micro-kernel broadcasts one element of each of its MR rows per k step, which reads
+ * MR row-major rows as cheaply as a packed panel; a transposed A (the weight gradients xᵀ·∂A and
+ * h_prevᵀ·∂A, k = T·N long) is packed one MR-row panel at a time in gemm_blocked, since there
+ * each k step would otherwise touch a new cache line.
  */
 #ifndef RNN_GEMM_H
 #define RNN_GEMM_H
@@ -22,9 +24,13 @@
 #define NR 8
 #endif
 /* k-block for unpacked-B products, so a packed panel (KC·NR floats = 8 KiB) stays in L1. */
+#ifndef KC
 #define KC 256
+#endif
 /* n-block for unpacked-B products, so the packed block (KC·NC floats = 256 KiB) stays in L2. */
+#ifndef NC
 #define NC 256
+#endif
 
 /* Floats a packed op(B) of k × n occupies: ⌈n/NR⌉ panels of k·NR. */
 INLINE size_t packed_b_floats(int k, int n) { return (size_t)((n + NR - 1) / NR) * NR * (size_t)k; }
@@ -53,7 +59,7 @@ void gemm_direct(int m, int n, int k, float alpha, const float *a, int rsa, int 
 
 /*
  * Full GEMM over the given rows and columns of C, packing B block by block into `buf`
- * (KC·NC floats, private to the calling thread). Element (i, p) of op(A) is a[i·rsa + p·csa],
+ * (KC·(NC + MR) floats, private to the calling thread: B's block, then one panel of A). Element (i, p) of op(A) is a[i·rsa + p·csa],
  * element (p, j) of op(B) is b[p·rsb + j·csb].
  */
 void gemm_blocked(int m, int n, int k, float alpha, const float *a, int rsa, int csa,
@@ -66,7 +72,7 @@ void gemm_blocked(int m, int n, int k, float alpha, const float *a, int rsa, int
 void gemm_part(int tid, int nt, int m, int n, int k, float alpha, const float *a, int rsa,
                int csa, const float *b, int rsb, int csb, float beta, float *c, int ldc);
 
-/* Thread `tid`'s KC·NC-float pack buffer for gemm_blocked. */
+/* Thread `tid`'s pack buffer for gemm_blocked. */
 float *gemm_buffer(int tid);
 
 #endif

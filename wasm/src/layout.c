@@ -16,8 +16,8 @@ Dims make_dims(int cell, int T, int N, int I, int H, int reverse, int nt) {
   d.NH = N * H;
   d.TN = T * N;
   int lo, hi;
-  thread_units(H, 0, nt, &lo, &hi);
-  d.hu_max = hi - lo;
+  thread_rows(N, nt - 1, nt, &lo, &hi);
+  d.rows_max = hi - lo;
   return d;
 }
 
@@ -60,16 +60,19 @@ void make_layout(const Dims *d, Layout *l) {
   l->rh = d->cell == CELL_GRU ? take(&off, d->TN * d->H) : -1;
   l->tape_total = off;
 
-  /* Forward, per thread: S = hprev·U_own `[N, G·hu]`, then U_own packed (GRU: z|r and h apart). */
-  int hu = d->hu_max;
+  /*
+   * Forward, per thread: S = hprev·U for its rows `[rows, G·H]`, then U packed (GRU: z|r and h
+   * apart), then W packed.
+   */
   int fwd = 0;
-  take(&fwd, d->N * d->G * hu);
+  take(&fwd, d->rows_max * d->GH);
   if (d->cell == CELL_GRU) {
-    take(&fwd, (int)packed_b_floats(d->H, 2 * hu));
-    take(&fwd, (int)packed_b_floats(d->H, hu));
+    take(&fwd, (int)packed_b_floats(d->H, 2 * d->H));
+    take(&fwd, (int)packed_b_floats(d->H, d->H));
   } else {
-    take(&fwd, (int)packed_b_floats(d->H, d->G * hu));
+    take(&fwd, (int)packed_b_floats(d->H, d->GH));
   }
+  take(&fwd, (int)packed_b_floats(d->I, d->GH));
   l->fwd_thread_stride = fwd;
   l->fwd_total = fwd * d->nt;
 
@@ -83,13 +86,13 @@ void make_layout(const Dims *d, Layout *l) {
   l->dh = take(&off, d->NH);
   l->dc = take(&off, d->NH);
   l->drh = take(&off, d->NH);
-  /* Per thread: Uᵀ's columns for its units, packed (GRU: the h block and the z|r block apart). */
+  /* Per thread: all of Uᵀ, packed (GRU: the h block and the z|r block apart). */
   int bwd = 0;
   if (d->cell == CELL_GRU) {
-    take(&bwd, (int)packed_b_floats(d->H, hu));
-    take(&bwd, (int)packed_b_floats(2 * d->H, hu));
+    take(&bwd, (int)packed_b_floats(d->H, d->H));
+    take(&bwd, (int)packed_b_floats(2 * d->H, d->H));
   } else {
-    take(&bwd, (int)packed_b_floats(d->GH, hu));
+    take(&bwd, (int)packed_b_floats(d->GH, d->H));
   }
   l->bwd_thread_stride = bwd;
   l->bwd_thread = take(&off, bwd * d->nt);

@@ -17,8 +17,8 @@ enum Cell { CELL_RNN_TANH = 0, CELL_RNN_RELU = 1, CELL_LSTM = 2, CELL_GRU = 3 };
 typedef struct {
   int cell, T, N, I, H, reverse, nt;
   int G, GH, NH, TN;
-  /* Units per thread (the first thread's share, the largest). */
-  int hu_max;
+  /* Batch rows per thread in the recurrent loops (the last thread's share, the largest). */
+  int rows_max;
 } Dims;
 
 /* Field order is the int32 array rnn_layout writes; the wrapper reads it by the same names. */

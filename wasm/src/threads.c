@@ -2,11 +2,16 @@
 #include "common.h"
 #include "gemm.h"
 
-void thread_units(int total, int tid, int nt, int *lo, int *hi) {
+void thread_columns(int total, int tid, int nt, int *lo, int *hi) {
   int chunk = (total + nt - 1) / nt;
   chunk = (chunk + NR - 1) / NR * NR;
   *lo = imin(total, tid * chunk);
   *hi = imin(total, *lo + chunk);
+}
+
+void thread_rows(int total, int tid, int nt, int *lo, int *hi) {
+  *lo = (int)((long)total * tid / nt);
+  *hi = (int)((long)total * (tid + 1) / nt);
 }
 
 #ifdef RNN_THREADS

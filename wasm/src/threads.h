@@ -9,7 +9,10 @@
 /* Waits until all `nt` threads of the call have arrived. */
 void barrier(int nt);
 
-/* Units [*lo, *hi) of `total` owned by thread `tid` of `nt`: multiples of 8 so panels stay full. */
-void thread_units(int total, int tid, int nt, int *lo, int *hi);
+/* Columns [*lo, *hi) of `total` owned by thread `tid` of `nt`: whole NR-column panels. */
+void thread_columns(int total, int tid, int nt, int *lo, int *hi);
+
+/* Batch rows [*lo, *hi) of `total` owned by thread `tid` of `nt`: as even as possible. */
+void thread_rows(int total, int tid, int nt, int *lo, int *hi);
 
 #endif

@@ -10,7 +10,15 @@
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
 import { describeKernelConformance } from './conformance'
-import { makeRnnProblem, type RnnCase, type RnnProblem } from './conformance-checks'
+import {
+  checkGemmCase,
+  checkRnnCase,
+  makeRnnProblem,
+  type GemmCase,
+  type RnnCase,
+  type RnnProblem
+} from './conformance-checks'
+import { createJsKernels } from './js-kernels'
 import type { RnnForwardArgs } from './kernels'
 import { createWasmKernels, loadWasmKernels, type WasmKernels } from './wasm-kernels'
 import { findWasmDir, variantOrder } from './wasm-module'
@@ -130,6 +138,57 @@ describe.skipIf(!built && !required)('wasm engine', () => {
     a.dispose()
     b.dispose()
     expect(() => a.gemm({ ...g, a: four, b: four, c: four })).toThrow(/disposed/)
+  })
+
+  // Past the GEMM's blocking (k > 256 and n > 256 floats: several packed B blocks, A packed in
+  // row panels with a ragged last one), in every transpose, split by rows and by columns.
+  it('multiplies past its cache blocks, on one thread and split across two', () => {
+    const reference = createJsKernels()
+    const engines = [
+      createWasmKernels({ threads: 1, relaxed: false }),
+      createWasmKernels({ threads: 2, relaxed: false, parallelFlops: 0 })
+    ]
+    const shapes: [number, number, number][] = [
+      [39, 301, 530],
+      [515, 19, 300],
+      [6, 520, 261]
+    ]
+    let seed = 7000
+    for (const kernels of engines) {
+      for (const [m, n, k] of shapes) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const label = `${kernels.detail} ${m}×${n}×${k} ${+transA}${+transB}`
+            const g: GemmCase = { label, transA, transB, m, n, k, alpha: 0.5, beta: 1, seed }
+            seed++
+            expect(checkGemmCase(kernels, reference, g)).toEqual([])
+          }
+        }
+      }
+      kernels.dispose()
+    }
+  })
+
+  // Rows split unevenly (batch 5 over two threads: 2 and 3), every cell, with the weight
+  // gradients' columns split as well (G·H = 264 or 198: a ragged panel at the cut).
+  it('splits the batch across threads however it divides', () => {
+    const threaded = createWasmKernels({ threads: 2, relaxed: false, parallelFlops: 0 })
+    const reference = createJsKernels()
+    for (const cell of ['lstm', 'gru', 'rnn-tanh'] as const) {
+      const c: RnnCase = {
+        label: `${cell} batch 5`,
+        cell,
+        steps: 9,
+        batch: 5,
+        inputSize: 7,
+        units: 66,
+        reverse: cell === 'gru',
+        initialState: true,
+        seed: 77
+      }
+      expect(checkRnnCase(threaded, reference, c), c.label).toEqual([])
+    }
+    threaded.dispose()
   })
 
   it('says which SIMD and how many threads it uses', () => {

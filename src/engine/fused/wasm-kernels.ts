@@ -5,7 +5,7 @@
  * a training forward's tape (weights, inputs, gate activations, states) stays there until released.
  *
  * Threads: with `threads` > 1 the shared-memory build runs each large call on the main thread and
- * `threads − 1` workers at once (each owns a slice of the hidden units; see wasm-threads.ts).
+ * `threads − 1` workers at once (each owns a slice of the batch rows; see wasm-threads.ts).
  * Small calls (sampling one character) stay on one thread, where waking a worker costs more than
  * it saves. Where threads cannot start, the single-threaded build is used and `detail` says why.
  */
@@ -75,7 +75,7 @@ const KERNEL_NAMES = ['rnn_forward', 'rnn_backward', 'gemm']
 
 /**
  * Below these a call runs on one thread: a step's recurrent product of 2·N·G·H² flops takes
- * ~10 µs at 20 GFLOP/s, about what two barrier crossings cost when a worker has gone to sleep.
+ * ~10 µs at 20 GFLOP/s, about what waking a sleeping worker and the closing barrier cost.
  */
 const PARALLEL_STEP_FLOPS = 1 << 18
 const PARALLEL_GEMM_FLOPS = 1 << 20

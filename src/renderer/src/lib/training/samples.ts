@@ -1,8 +1,11 @@
 /**
- * What a run's samples hold, read from the API's untyped `payload`. The shapes mirror
- * `SamplePayload` in src/engine/train/types.ts (the renderer may not import the engine); each
- * reader checks the fields it uses, so a sample of an older format is skipped, not a crash.
+ * What a run's samples hold, read from the API's untyped `payload`. The shapes are
+ * `SamplePayload` in src/shared/domain/samples.ts; each reader checks the fields it uses, so a
+ * sample of an older format is skipped, not a crash.
  */
+import type { Diagnostics, FinalEvaluation, PredictionRow } from '../../../../shared/domain/samples'
+
+export type { Diagnostics, PredictionRow }
 
 /** A sample as the detail view keeps it: from `listSamples`, `getRun` or a `runSampleAdded` event. */
 export interface RunSample {
@@ -17,35 +20,8 @@ export interface TextSample {
   text: string
 }
 
-export interface PredictionRow {
-  input: string
-  target: string
-  predicted: string
-}
-
-/** Recorded at each evaluation (engine/train/types.ts `Diagnostics`). */
-export interface Diagnostics {
-  step: number
-  /** ‖∂loss/∂x_t‖ for each time step t of the probe batch. */
-  inputGradientNorms: number[]
-  hiddenPca: {
-    points: [number, number][]
-    labels: (string | number)[]
-    explainedVariance: [number, number]
-  }
-  weightNorms: Record<string, number>
-}
-
-/** The end-of-run evaluation (engine/train/types.ts `FinalEvaluation`). */
-export interface Evaluation {
-  /** The step whose weights were evaluated (the best validation loss's); absent in older runs. */
-  step?: number
-  metrics: Record<string, number>
-  baseline: { name: string; metrics: Record<string, number> } | null
-  confusionMatrix?: number[][]
-  classNames?: string[]
-  perClass?: { name: string; precision: number; recall: number; support: number }[]
-}
+/** The end-of-run evaluation, as the engine writes it. */
+export type Evaluation = FinalEvaluation
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
